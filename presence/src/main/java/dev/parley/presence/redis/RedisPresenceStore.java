@@ -120,8 +120,13 @@ public final class RedisPresenceStore implements PresenceStore {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+                boolean was = connected;
                 connected = false;
                 wasDisconnected = true;
+                StoreListener l = listener;
+                if (was && l != null) {
+                    l.onDisconnected();
+                }
             }
         };
         pubsub.addListener(state);

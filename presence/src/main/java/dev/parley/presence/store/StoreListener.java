@@ -13,4 +13,8 @@ public interface StoreListener {
 
     /** The store's connection came back after an outage: live events may have been missed. */
     void onReconnected();
+
+    /** The store's connection was lost (Redis down); the caller reports degraded health. */
+    default void onDisconnected() {
+    }
 }
