@@ -286,7 +286,7 @@ public final class PresenceService implements AutoCloseable {
             return;
         }
         long now = now();
-        store.heartbeat(nodeId(), now + config.leaseTtl().toMillis()).whenComplete((isNew, err) -> {
+        store.heartbeat(nodeId(), now + config.leaseTtl().toMillis()).whenCompleteAsync((isNew, err) -> {
             if (err != null) {
                 dirty.set(true);
                 return;
@@ -294,8 +294,8 @@ public final class PresenceService implements AutoCloseable {
             if (isNew || dirty.get()) {
                 reconcile();
             }
-        });
-        store.claimExpiredNodes(now, now + config.leaseTtl().toMillis()).whenComplete((dead, err) -> {
+        }, scheduler);
+        store.claimExpiredNodes(now, now + config.leaseTtl().toMillis()).whenCompleteAsync((dead, err) -> {
             if (err == null) {
                 for (String node : dead) {
                     if (!node.equals(nodeId())) {
@@ -303,7 +303,7 @@ public final class PresenceService implements AutoCloseable {
                     }
                 }
             }
-        });
+        }, scheduler);
         store.expireDue(now);
     }
 
@@ -313,7 +313,7 @@ public final class PresenceService implements AutoCloseable {
             return;
         }
         dirty.set(false);
-        store.nodeConnections(nodeId()).thenCompose(known -> {
+        store.nodeConnections(nodeId()).thenComposeAsync(known -> {
             List<LocalConnection> live;
             Map<String, UserStatus> chosen;
             lock.lock();
@@ -339,7 +339,7 @@ public final class PresenceService implements AutoCloseable {
             }
             chosen.forEach((user, st) -> all.add(store.setStatus(user, st, now).toCompletableFuture()));
             return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-        }).whenComplete((v, err) -> {
+        }, scheduler).whenCompleteAsync((v, err) -> {
             reconciling.set(false);
             if (err != null) {
                 dirty.set(true);
@@ -347,27 +347,27 @@ public final class PresenceService implements AutoCloseable {
             } else {
                 LOG.info("presence: node {} registered {} connections", nodeId(), connections.size());
             }
-        });
+        }, scheduler);
     }
 
     /** A dead node's connections leave their rooms and go offline, after the usual grace period. */
     private void reap(String node) {
         LOG.info("presence: node {} lease expired; reaping its connections", node);
         long deadline = deadline();
-        store.nodeConnections(node).thenCompose(conns -> {
+        store.nodeConnections(node).thenComposeAsync(conns -> {
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (NodeConnection c : conns) {
                 all.add(release(node, c.connectionId(), c.rooms(), deadline).toCompletableFuture());
             }
             return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-        }).thenCompose(v -> store.removeNode(node)).whenComplete((v, err) -> {
+        }, scheduler).thenCompose(v -> store.removeNode(node)).whenCompleteAsync((v, err) -> {
             if (err != null) {
                 LOG.warn("reaping node {} failed (another node will retry): {}", node, err.toString());
             } else {
                 reaped.increment();
                 scheduleExpiry();
             }
-        });
+        }, scheduler);
     }
 
     private CompletionStage<Void> release(String node, String connectionId, Collection<String> rooms, long deadline) {

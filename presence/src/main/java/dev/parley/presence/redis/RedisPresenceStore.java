@@ -84,6 +84,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private volatile StoreListener listener;
     private volatile boolean connected;
     private volatile boolean wasDisconnected;
+    private volatile boolean closing;
     private ClientResources resources;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
@@ -120,7 +121,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-                boolean was = connected;
+                boolean was = connected && !closing;
                 connected = false;
                 wasDisconnected = true;
                 StoreListener l = listener;
@@ -142,6 +143,9 @@ public final class RedisPresenceStore implements PresenceStore {
         connected = true;
         if (wasDisconnected) {
             wasDisconnected = false;
+            if (!subscribedChannels.isEmpty()) {   // includes channels whose SUBSCRIBE was rejected during the outage
+                pubsub.async().subscribe(subscribedChannels.keySet().toArray(String[]::new));
+            }
             StoreListener l = listener;
             if (l != null) {
                 l.onReconnected();
@@ -151,6 +155,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public void close() {
+        closing = true;
         if (pubsub != null) {
             pubsub.close();
         }
