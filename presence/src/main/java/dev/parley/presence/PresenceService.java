@@ -168,6 +168,11 @@ public final class PresenceService implements AutoCloseable {
         return config;
     }
 
+    /** The shared scheduler (for the HTTP layer's timers). */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
     // ------------------------------------------------------------------ API for signaling
 
     /** A session of {@code userId} opened on this node. The user's first connection anywhere makes them online. */
@@ -189,6 +194,8 @@ public final class PresenceService implements AutoCloseable {
      */
     public CompletionStage<Void> joinRoom(String room, String userId, String connectionId, Map<String, String> meta) {
         Channel.checkName(room, "room");
+        Channel.checkName(userId, "user");
+        Channel.checkName(connectionId, "connection id");
         Map<String, String> m = Meta.check(meta);
         boolean fresh;
         lock.lock();

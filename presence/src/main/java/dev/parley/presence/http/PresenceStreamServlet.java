@@ -96,8 +96,13 @@ public final class PresenceStreamServlet extends HttpServlet {
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         AtomicReference<Subscriber> sub = new AtomicReference<>();
+        AtomicReference<java.util.concurrent.ScheduledFuture<?>> expiry = new AtomicReference<>();
         SseConnection conn = new SseConnection(async, connections.bufferFrames(), c -> {
             connections.remove(c);
+            java.util.concurrent.ScheduledFuture<?> f = expiry.get();
+            if (f != null) {
+                f.cancel(false);
+            }
             Subscriber s = sub.get();
             if (s != null) {
                 hub.unsubscribe(s);
@@ -128,6 +133,11 @@ public final class PresenceStreamServlet extends HttpServlet {
         first.writeBytes(dev.parley.presence.wire.SseFrame.retry(connections.retry().toMillis()));
         conn.begin(first.toByteArray());
         sub.set(hub.subscribe(channel, users, last, conn));
+        if (!principal.expiresAt().equals(java.time.Instant.MAX)) {
+            // the stream lives no longer than its token; the client reconnects with a fresh one
+            long ms = Math.max(0, principal.expiresAt().toEpochMilli() - System.currentTimeMillis());
+            expiry.set(service.scheduler().schedule(() -> conn.close("token expired"), ms, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
     }
 
     private static EventId lastEventId(HttpServletRequest req) {

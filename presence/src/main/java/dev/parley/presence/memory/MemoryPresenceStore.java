@@ -61,6 +61,9 @@ public final class MemoryPresenceStore implements PresenceStore {
         }
     }
 
+    /** The position of a channel that has no log yet; resuming from it yields a fresh snapshot. */
+    private static final EventId NO_LOG = new EventId("none", 0);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final int logBound;
     private final Map<Channel, ChannelLog> logs = new HashMap<>();
@@ -109,7 +112,12 @@ public final class MemoryPresenceStore implements PresenceStore {
     @Override
     public CompletionStage<Void> unsubscribe(Channel channel) {
         subscribed.remove(channel);
-        return done(null);
+        return locked(() -> {
+            if (channel.kind() == Channel.Kind.ROOM && !rooms.containsKey(channel.room())) {
+                logs.remove(channel);   // nobody watches an empty room: forget its log
+            }
+            return null;
+        });
     }
 
     @Override
@@ -261,7 +269,10 @@ public final class MemoryPresenceStore implements PresenceStore {
     @Override
     public CompletionStage<PresenceEvent.Snapshot> snapshot(Channel channel, Collection<String> userIds) {
         return locked(() -> {
-            EventId id = log(channel).position();
+            // queries of rooms nobody watches must not create logs (GET of arbitrary names costs nothing)
+            ChannelLog existing = logs.get(channel);
+            EventId id = existing != null ? existing.position()
+                    : subscribed.contains(channel) ? log(channel).position() : NO_LOG;
             if (channel.kind() == Channel.Kind.USERS) {
                 List<UserPresence> out = new ArrayList<>();
                 for (String u : new LinkedHashSet<>(userIds)) {

@@ -361,7 +361,8 @@ public final class RedisPresenceStore implements PresenceStore {
         }
         String room = channel.room();
         return SNAPSHOT_ROOM.<List<Object>>run(redis,
-                        new String[] {room(room, "cnt"), room(room, "meta"), room(room, "seq"), room(room, "log")}, newEpoch())
+                        new String[] {room(room, "cnt"), room(room, "meta"), room(room, "seq"), room(room, "log")}, newEpoch(),
+                        Long.toString(IDLE_LOG_TTL_MS))
                 .thenCompose(r -> {
                     EventId id = new EventId((String) r.get(0), Long.parseLong((String) r.get(1)));
                     Map<String, String> metas = RedisEvents.pairs((List<?>) r.get(2));
