@@ -204,6 +204,7 @@ class PresenceStreamIT {
                     dropped = (long) node.meters.counter("parley.presence.subscribers.dropped").count();
                 }
                 assertEquals(1, dropped, "the slow subscriber was dropped after " + sent + " events");
+                System.out.println("slow subscriber dropped after " + sent + " events of ~8 KB");
                 assertEquals(1, node.service.subscriberCount());
                 // the slow socket was aborted: reading it ends in EOF or a reset
                 slow.setSoTimeout(10_000);

@@ -24,8 +24,19 @@ public final class PresenceNode implements AutoCloseable {
 
     /** @param sendBuffer if positive, the accepted sockets' SO_SNDBUF (small makes slow clients visible quickly) */
     public PresenceNode(PresenceConfig config, int sendBuffer) throws Exception {
+        this(config, sendBuffer, false);
+    }
+
+    /** @param h2c also speak cleartext HTTP/2 (upgrade from HTTP/1.1) */
+    public PresenceNode(PresenceConfig config, int sendBuffer, boolean h2c) throws Exception {
         service = new PresenceService(config, meters, scheduler);
-        connector = new ServerConnector(server);
+        if (h2c) {
+            org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+            connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http),
+                    new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         if (sendBuffer > 0) {
