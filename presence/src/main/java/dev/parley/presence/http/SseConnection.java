@@ -55,7 +55,7 @@ final class SseConnection implements EventSink, WriteListener {
 
     @Override
     public boolean offer(PresenceEvent event) {
-        byte[] frame = SseFrame.event(event);
+        byte[] frame = SseFrame.eventShared(event);
         lock.lock();
         try {
             if (closed) {

@@ -9,6 +9,21 @@ public final class SseFrame {
     private SseFrame() {
     }
 
+    /** The last event encoded on this thread: a fan-out loop encodes each event once, not once per subscriber. */
+    private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /** {@link #event} memoized per thread by identity; frames are never mutated by callers. */
+    public static byte[] eventShared(PresenceEvent e) {
+        Object[] last = LAST.get();
+        if (last[0] == e) {
+            return (byte[]) last[1];
+        }
+        byte[] frame = event(e);
+        last[0] = e;
+        last[1] = frame;
+        return frame;
+    }
+
     public static byte[] event(PresenceEvent e) {
         // JSON from Jackson never contains a raw newline, so one data: line is enough
         String s = "id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + EventJson.toJson(e) + "\n\n";
