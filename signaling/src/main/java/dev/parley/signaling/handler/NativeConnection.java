@@ -27,6 +27,7 @@ public final class NativeConnection {
     volatile Instant iceExpiresAt;
     volatile Instant iceIssuedAt;
     volatile boolean closed;
+    final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     int rateStrikes;
 
     public NativeConnection(Outlet outlet, Principal queryPrincipal, TokenException queryTokenError,

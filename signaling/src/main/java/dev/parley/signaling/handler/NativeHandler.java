@@ -140,6 +140,9 @@ public final class NativeHandler implements AutoCloseable {
     /** The socket is gone. {@code intentional}: the client closed with 1000 (no resume wanted). */
     public void onClose(NativeConnection c, boolean intentional) {
         c.closed = true;
+        if (!c.ended.compareAndSet(false, true)) {
+            return;
+        }
         connections.remove(c);
         Session s = c.session;
         if (s == null || !s.isAttachedTo(c.outlet)) {
@@ -152,6 +155,15 @@ public final class NativeHandler implements AutoCloseable {
         ScheduledFuture<?> timer = scheduler.schedule(() -> endSession(s, "timeout"),
                 config.resumeGrace().toMillis(), TimeUnit.MILLISECONDS);
         s.detach(c.outlet, timer);
+    }
+
+    /**
+     * The transport dropped the connection on its own (slow consumer). Called from inside a send,
+     * possibly under room and session locks: the bookkeeping is handed to the scheduler.
+     */
+    public void onLost(NativeConnection c) {
+        c.closed = true;
+        scheduler.execute(() -> onClose(c, false));
     }
 
     // ---- messages ----

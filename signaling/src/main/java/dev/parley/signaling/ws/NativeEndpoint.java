@@ -70,6 +70,7 @@ public final class NativeEndpoint extends Endpoint {
         }
         NativeConnection c = handler.open(outlet, principal, error);
         connection = c;
+        outlet.onLost(() -> handler.onLost(c));
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> handler.onText(c, text));
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> handler.onBinary(c, b));
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> handler.onPong(c));

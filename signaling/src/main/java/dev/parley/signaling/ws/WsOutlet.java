@@ -16,7 +16,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * An {@link Outlet} over a jakarta WebSocket session. Sends are asynchronous (Jetty's frame flusher
  * queues them in call order); this class bounds what is queued, in messages and bytes. Past either
- * bound the connection is closed (1008 slow-consumer) and its queue dropped: nobody else waits for it.
+ * bound the connection is dropped at once with its queue (a close frame would only queue behind the
+ * backlog the peer is not reading): nobody else waits for it.
  */
 final class WsOutlet implements Outlet {
 
@@ -29,6 +30,7 @@ final class WsOutlet implements Outlet {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Runnable onLost = () -> { };
 
     WsOutlet(Session session, SignalingMetrics metrics, int maxMessages, long maxBytes) {
         this.session = session;
@@ -44,8 +46,14 @@ final class WsOutlet implements Outlet {
         }
         int size = frame.size();
         if (queued.incrementAndGet() > maxMessages || queuedBytes.addAndGet(size) > maxBytes) {
-            metrics.error("slow-consumer");
-            close(1008, "slow-consumer");
+            // a close frame would queue behind the backlog it cannot read: drop the connection instead
+            if (closed.compareAndSet(false, true)) {
+                metrics.error("slow-consumer");
+                if (session instanceof JakartaWebSocketSession js) {
+                    js.abort();
+                }
+                onLost.run();
+            }
             return false;
         }
         SendHandler done = result -> {
@@ -64,6 +72,11 @@ final class WsOutlet implements Outlet {
             closed.set(true);
             return false;
         }
+    }
+
+    /** Called once when this outlet drops its connection by itself (slow consumer). */
+    void onLost(Runnable r) {
+        this.onLost = r;
     }
 
     @Override
@@ -95,8 +108,7 @@ final class WsOutlet implements Outlet {
 
     @Override
     public void abort() {
-        closed.set(true);
-        if (session instanceof JakartaWebSocketSession js) {
+        if (closed.compareAndSet(false, true) && session instanceof JakartaWebSocketSession js) {
             js.abort();
         }
     }

@@ -126,6 +126,13 @@ public final class RecordingClient implements Session.Listener, AutoCloseable {
         return m;
     }
 
+    /** The next message, whatever its type. */
+    JsonNode expectAny() throws InterruptedException {
+        JsonNode m = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(m, "no message within " + WAIT);
+        return m;
+    }
+
     /** Skips messages until one of type {@code t} arrives. */
     JsonNode await(String t) throws InterruptedException {
         return await(m -> t.equals(m.path("t").asText()), WAIT, "a " + t);

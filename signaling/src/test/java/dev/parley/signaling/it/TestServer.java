@@ -55,6 +55,10 @@ final class TestServer implements AutoCloseable {
                 ice(Duration.ofHours(1)));
     }
 
+    static String withAuthToken(String secret, String user) {
+        return TokenVerifier.of(secret, Clock.systemUTC()).mint(user, null, false, false, Duration.ofMinutes(5));
+    }
+
     static IceServerProvider ice(Duration ttl) {
         return new TurnRestIceServers(List.of("stun:127.0.0.1:3478"),
                 List.of("turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp",
