@@ -13,6 +13,7 @@ import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
 import dev.parley.signaling.room.RoomRegistry;
 import dev.parley.signaling.ws.WebSocketInstaller;
+import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class SignalingService implements AutoCloseable {
     private final RoomRegistry rooms;
     private final PeerRouter router;
     private final NativeHandler nativeHandler;
+    private final YWebrtcHub ywebrtc;
     private volatile boolean ready;
     private volatile boolean draining;
 
@@ -62,7 +64,9 @@ public final class SignalingService implements AutoCloseable {
         this.router = new BusPeerRouter(bus);
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
                 Clock.systemUTC(), System::nanoTime);
+        this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(), System::nanoTime);
         metrics.gauge("rooms", rooms::roomCount);
+        metrics.gauge("ywebrtc.topics", ywebrtc::topicCount);
         metrics.gauge("sessions", nativeHandler::sessionCount);
     }
 
@@ -70,6 +74,7 @@ public final class SignalingService implements AutoCloseable {
     public void install(ServletContextHandler context) {
         new WebSocketInstaller(origins)
                 .nativeEndpoint("/v1/signal", nativeHandler, config, metrics, tokens, codec)
+                .yWebrtcEndpoint("/compat/y-webrtc", ywebrtc, config, metrics, tokens)
                 .install(context);
         context.addServlet(new ServletHolder(new IceServersServlet(origins, tokens, codec.mapper(), ice)), "/v1/ice-servers");
     }
@@ -80,6 +85,7 @@ public final class SignalingService implements AutoCloseable {
                     + "who may join any room. Never expose this to the internet. ***");
         }
         nativeHandler.start();
+        ywebrtc.start();
         ready = true;
     }
 
@@ -91,6 +97,7 @@ public final class SignalingService implements AutoCloseable {
     public void drain() {
         draining = true;
         nativeHandler.drain(ServerMessage.Bye.RECONNECT, 1012);
+        ywebrtc.drain(1012);
     }
 
     /** {@link #drain()}, then waits up to {@code timeout} for the connections to go. */
@@ -120,6 +127,7 @@ public final class SignalingService implements AutoCloseable {
     public void close() {
         ready = false;
         nativeHandler.close();
+        ywebrtc.close();
         router.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.parley.signaling.ws;
 import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
 import dev.parley.signaling.SignalingConfig;
+import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
 import dev.parley.signaling.handler.NativeHandler;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.protocol.MessageCodec;
@@ -32,6 +33,11 @@ public final class WebSocketInstaller {
     public WebSocketInstaller nativeEndpoint(String path, NativeHandler handler, SignalingConfig config,
                                              SignalingMetrics metrics, TokenVerifier tokens, MessageCodec codec) {
         return endpoint(path, NativeEndpoint.class, () -> new NativeEndpoint(handler, config, metrics, tokens, codec));
+    }
+
+    public WebSocketInstaller yWebrtcEndpoint(String path, YWebrtcHub hub, SignalingConfig config,
+                                              SignalingMetrics metrics, TokenVerifier tokens) {
+        return endpoint(path, YWebrtcEndpoint.class, () -> new YWebrtcEndpoint(hub, config, metrics, tokens));
     }
 
     public <T extends Endpoint> WebSocketInstaller endpoint(String path, Class<T> type, Supplier<T> factory) {
