@@ -73,7 +73,7 @@ public record SignalingConfig(Duration heartbeat, Duration resumeGrace, Duration
     public static SignalingConfig defaults() {
         return new SignalingConfig(Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(10), 64 * 1024,
                 200, 400, 16, 256, 50_000, 1024, 4L * 1024 * 1024, 512, 1024 * 1024, "peerjs", false,
-                Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30));
+                Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofSeconds(30));
     }
 
     public SignalingConfig withHeartbeat(Duration d) {

@@ -5,6 +5,9 @@ import dev.parley.auth.TokenVerifier;
 import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.signaling.handler.NativeHandler;
 import dev.parley.signaling.http.IceServersServlet;
+import dev.parley.signaling.http.PeerjsServlet;
+import dev.parley.signaling.compat.peerjs.PeerjsHub;
+import dev.parley.signaling.compat.peerjs.PeerjsKeys;
 import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.protocol.MessageCodec;
@@ -50,6 +53,8 @@ public final class SignalingService implements AutoCloseable {
     private final PeerRouter router;
     private final NativeHandler nativeHandler;
     private final YWebrtcHub ywebrtc;
+    private final PeerjsHub peerjs;
+    private final PeerjsKeys peerjsKeys;
     private volatile boolean ready;
     private volatile boolean draining;
 
@@ -65,6 +70,9 @@ public final class SignalingService implements AutoCloseable {
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
                 Clock.systemUTC(), System::nanoTime);
         this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(), System::nanoTime);
+        this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
+                config.maxConnections(), System::nanoTime);
+        this.peerjsKeys = new PeerjsKeys(config.peerjsKey(), tokens);
         metrics.gauge("rooms", rooms::roomCount);
         metrics.gauge("ywebrtc.topics", ywebrtc::topicCount);
         metrics.gauge("sessions", nativeHandler::sessionCount);
@@ -75,7 +83,10 @@ public final class SignalingService implements AutoCloseable {
         new WebSocketInstaller(origins)
                 .nativeEndpoint("/v1/signal", nativeHandler, config, metrics, tokens, codec)
                 .yWebrtcEndpoint("/compat/y-webrtc", ywebrtc, config, metrics, tokens)
+                .peerjsEndpoint("/compat/peerjs/peerjs", peerjs, peerjsKeys, config, metrics)
                 .install(context);
+        context.addServlet(new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
+                config.peerjsDiscovery())), "/compat/peerjs/*");
         context.addServlet(new ServletHolder(new IceServersServlet(origins, tokens, codec.mapper(), ice)), "/v1/ice-servers");
     }
 
@@ -86,6 +97,7 @@ public final class SignalingService implements AutoCloseable {
         }
         nativeHandler.start();
         ywebrtc.start();
+        peerjs.start();
         ready = true;
     }
 
@@ -98,6 +110,7 @@ public final class SignalingService implements AutoCloseable {
         draining = true;
         nativeHandler.drain(ServerMessage.Bye.RECONNECT, 1012);
         ywebrtc.drain(1012);
+        peerjs.drain(1012);
     }
 
     /** {@link #drain()}, then waits up to {@code timeout} for the connections to go. */
@@ -128,6 +141,7 @@ public final class SignalingService implements AutoCloseable {
         ready = false;
         nativeHandler.close();
         ywebrtc.close();
+        peerjs.close();
         router.close();
     }
 }

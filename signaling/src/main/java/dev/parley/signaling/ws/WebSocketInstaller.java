@@ -3,6 +3,8 @@ package dev.parley.signaling.ws;
 import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
 import dev.parley.signaling.SignalingConfig;
+import dev.parley.signaling.compat.peerjs.PeerjsHub;
+import dev.parley.signaling.compat.peerjs.PeerjsKeys;
 import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
 import dev.parley.signaling.handler.NativeHandler;
 import dev.parley.signaling.metrics.SignalingMetrics;
@@ -38,6 +40,11 @@ public final class WebSocketInstaller {
     public WebSocketInstaller yWebrtcEndpoint(String path, YWebrtcHub hub, SignalingConfig config,
                                               SignalingMetrics metrics, TokenVerifier tokens) {
         return endpoint(path, YWebrtcEndpoint.class, () -> new YWebrtcEndpoint(hub, config, metrics, tokens));
+    }
+
+    public WebSocketInstaller peerjsEndpoint(String path, PeerjsHub hub, PeerjsKeys keys, SignalingConfig config,
+                                             SignalingMetrics metrics) {
+        return endpoint(path, PeerjsEndpoint.class, () -> new PeerjsEndpoint(hub, keys, config, metrics));
     }
 
     public <T extends Endpoint> WebSocketInstaller endpoint(String path, Class<T> type, Supplier<T> factory) {
