@@ -14,19 +14,13 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,24 +96,24 @@ class ProxyIT {
     void sseStreamPassesUnbufferedAndReconnectsToTheOtherUpstream(@TempDir Path dir) throws Exception {
         try (StreamingBackend one = new StreamingBackend("one"); StreamingBackend two = new StreamingBackend("two");
              NginxProcess nginx = NginxProcess.start(dir, one.hostPort(), two.hostPort())) {
-            Sse first = Sse.open(http, base(nginx).resolve("/v1/presence/stream"));
+            SseClient first = SseClient.open(http, base(nginx).resolve("/v1/presence/stream"));
             assertEquals("text/event-stream", first.contentType);
             assertEquals("no", first.accelBuffering, "X-Accel-Buffering: no for proxies in front");
             // The upstream keeps the stream open after its first event: it only arrives if nginx does not buffer.
-            String hello = first.next();
+            String hello = first.nextData();
             assertNotNull(hello, "the first event did not come through while the stream is open: nginx buffers SSE");
             String owner = hello.split(" ")[1];
             StreamingBackend mine = owner.equals("one") ? one : two;
             StreamingBackend other = mine == one ? two : one;
             mine.push("later");
-            assertEquals("data: " + owner + " later", first.next(), "a later event arrives as it is sent");
+            assertEquals("data: " + owner + " later", first.nextData(), "a later event arrives as it is sent");
 
             mine.close(); // the upstream dies: the stream ends, the client reconnects through the proxy
-            assertEquals(Sse.END, first.next(), "the client sees its stream end when the upstream dies");
-            Sse second = Sse.open(http, base(nginx).resolve("/v1/presence/stream"));
-            assertEquals("data: " + other.name + " hello", second.next(), "the reconnect lands on the other upstream");
+            assertEquals(SseClient.END, first.nextData(), "the client sees its stream end when the upstream dies");
+            SseClient second = SseClient.open(http, base(nginx).resolve("/v1/presence/stream"));
+            assertEquals("data: " + other.name + " hello", second.nextData(), "the reconnect lands on the other upstream");
             other.push("after");
-            assertEquals("data: " + other.name + " after", second.next());
+            assertEquals("data: " + other.name + " after", second.nextData());
         }
     }
 
@@ -128,7 +122,7 @@ class ProxyIT {
         try (StreamingBackend one = new StreamingBackend("one"); StreamingBackend two = new StreamingBackend("two");
              NginxProcess nginx = NginxProcess.start(dir, one.hostPort(), two.hostPort())) {
             URI ws = URI.create("ws://127.0.0.1:" + nginx.port + "/v1/signal");
-            Ws first = Ws.open(http, ws);
+            WsClient first = WsClient.open(http, ws);
             first.socket.sendText("hi", true).get(10, TimeUnit.SECONDS);
             String reply = first.next();
             assertTrue(reply != null && reply.endsWith(":hi"), "echo through the proxy: " + reply);
@@ -139,8 +133,8 @@ class ProxyIT {
             String other = mine == one ? "two" : "one";
 
             mine.close();
-            assertTrue(first.next().startsWith(Ws.CLOSED), "the client sees the session end when the upstream dies");
-            Ws second = Ws.open(http, ws);
+            assertTrue(first.next().startsWith(WsClient.CLOSED), "the client sees the session end when the upstream dies");
+            WsClient second = WsClient.open(http, ws);
             second.socket.sendText("back", true).get(10, TimeUnit.SECONDS);
             assertEquals(other + ":back", second.next(), "the reconnect lands on the other upstream");
             second.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
@@ -177,85 +171,5 @@ class ProxyIT {
         Matcher m = NODE_TAG.matcher(r.body());
         assertTrue(m.find(), "no node tag in /metrics");
         return m.group(1);
-    }
-
-    /** An SSE client: lines of the stream into a queue ({@link #END} when it ends). */
-    private static final class Sse {
-        static final String END = "<end>";
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        String contentType;
-        String accelBuffering;
-
-        static Sse open(HttpClient http, URI uri) throws Exception {
-            Sse s = new Sse();
-            HttpResponse<Stream<String>> r;
-            try {
-                // The timeout covers the response head only; the stream itself may last.
-                r = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofLines());
-            } catch (java.net.http.HttpTimeoutException e) {
-                throw new AssertionError("no SSE response head within 10s while the upstream holds the stream open:"
-                        + " the proxy buffers the stream", e);
-            }
-            assertEquals(200, r.statusCode());
-            s.contentType = r.headers().firstValue("content-type").orElse("");
-            s.accelBuffering = r.headers().firstValue("x-accel-buffering").orElse("");
-            Thread t = new Thread(() -> {
-                try (Stream<String> lines = r.body()) {
-                    lines.filter(l -> l.startsWith("data:")).forEach(s.events::add);
-                } catch (RuntimeException e) {
-                    // stream broken
-                }
-                s.events.add(END);
-            }, "sse-client");
-            t.setDaemon(true);
-            t.start();
-            return s;
-        }
-
-        String next() throws InterruptedException {
-            return events.poll(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** A WebSocket client: text messages into a queue ({@link #CLOSED}... when the session ends). */
-    private static final class Ws implements WebSocket.Listener {
-        static final String CLOSED = "<closed>";
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        final StringBuilder partial = new StringBuilder();
-        WebSocket socket;
-
-        static Ws open(HttpClient http, URI uri) throws Exception {
-            Ws w = new Ws();
-            w.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, w)
-                    .get(15, TimeUnit.SECONDS);
-            return w;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-            messages.add(CLOSED + status);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            messages.add(CLOSED + error);
-        }
-
-        String next() throws InterruptedException {
-            return messages.poll(10, TimeUnit.SECONDS);
-        }
     }
 }

@@ -36,6 +36,7 @@ final class StreamingBackend implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final List<OutputStream> sseStreams = new CopyOnWriteArrayList<>();
+    private final List<OutputStream> webSockets = new CopyOnWriteArrayList<>();
     private final ReentrantLock writeLock = new ReentrantLock();
 
     StreamingBackend(String name) throws IOException {
@@ -111,6 +112,7 @@ final class StreamingBackend implements AutoCloseable {
                             .digest((headers.get("sec-websocket-key") + WS_GUID).getBytes(StandardCharsets.US_ASCII)));
                     write(out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                             + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
+                    webSockets.add(out);
                     echoFrames(new DataInputStream(in), out);
                     return;
                 }
@@ -206,6 +208,15 @@ final class StreamingBackend implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        // Like a process that exits: WebSockets get a close frame (1001 going away), then every
+        // connection is dropped.
+        for (OutputStream ws : webSockets) {
+            try {
+                frame(ws, 0x8, new byte[] {(byte) 0x03, (byte) 0xE9});
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
         for (Socket s : open) {
             s.close();
         }
