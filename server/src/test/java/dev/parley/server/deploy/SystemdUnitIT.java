@@ -20,6 +20,25 @@ class SystemdUnitIT {
         Path analyze = DeployFiles.tool("systemd-analyze", "systemd");
         Path unit = dir.resolve("parley-turn.service");
         Files.copy(DeployFiles.SYSTEMD.resolve("parley-turn.service"), unit);
+        verifyCleanly(analyze, unit);
+    }
+
+    @Test
+    void unitWithTheLetsEncryptDropInVerifiesCleanly(@TempDir Path dir) throws Exception {
+        // systemd-analyze reads drop-ins from <unit>.d/ next to the unit, as systemd does in /etc.
+        Path analyze = DeployFiles.tool("systemd-analyze", "systemd");
+        Path unit = dir.resolve("parley-turn.service");
+        Files.copy(DeployFiles.SYSTEMD.resolve("parley-turn.service"), unit);
+        Files.createDirectories(dir.resolve("parley-turn.service.d"));
+        Path dropIn = dir.resolve("parley-turn.service.d/letsencrypt.conf");
+        Files.copy(DeployFiles.SYSTEMD.resolve("parley-turn.service.d/letsencrypt.conf"), dropIn);
+        verifyCleanly(analyze, unit);
+        // and the drop-in is really read: a mistake in it is reported
+        Files.writeString(dropIn, Files.readString(dropIn) + "LoadCredentail=x:/y\n");
+        assertTrue(verify(analyze, unit).contains("LoadCredentail"), "drop-in not read by systemd-analyze");
+    }
+
+    private static void verifyCleanly(Path analyze, Path unit) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/java")),
                 "the unit's ExecStart is /usr/bin/java, which verify checks: install a JRE (Debian: openjdk-17-jre-headless)");
         String out = verify(analyze, unit);
@@ -45,7 +64,7 @@ class SystemdUnitIT {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "systemd-analyze did not finish");
-        if (!out.contains("ProtectSytem")) {
+        if (!out.contains("ProtectSytem") && !out.contains("LoadCredentail")) {
             assertEquals(0, p.exitValue(), "systemd-analyze verify failed:\n" + out);
         }
         return out;
