@@ -98,4 +98,41 @@ class LauncherIT {
         assertEquals(0, p.exitValue());
         reader.join(5000);
     }
+
+    @Test
+    void turnModeRunsTheRelayAloneAndStopsOnSigterm() throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Process p = launch("turn", "--bind", "127.0.0.1", "--turn-port", String.valueOf(port), "--turns-port", "-1",
+                "--relay-ip", "127.0.0.1", "--turn-secret", "s3cret");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.start();
+        StringBuilder seen = new StringBuilder();
+        for (String l = ""; !l.contains("TURN node"); ) {
+            l = lines.poll(45, TimeUnit.SECONDS);
+            assertTrue(l != null, "no ready line; output:\n" + seen);
+            seen.append(l).append('\n');
+        }
+        assertTrue(!seen.toString().contains("DEV MODE"), "turn mode has no signaling to warn about");
+        Process stun = new ProcessBuilder("turnutils_stunclient", "-p", String.valueOf(port), "127.0.0.1")
+                .redirectErrorStream(true).start();
+        assertTrue(stun.waitFor(20, TimeUnit.SECONDS));
+        String out = new String(stun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("UDP reflexive addr: 127.0.0.1:"), out);
+        p.destroy();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        reader.join(5000);
+    }
 }
