@@ -121,7 +121,8 @@ class ParleyProxyIT {
             // node, which shares the room's log through Redis: nothing was missed, so no fresh snapshot.
             SseClient second = SseClient.open(http, stream, "Last-Event-ID", id);
             List<String> after = new ArrayList<>();
-            while (!(l = second.nextLine()).equals(": keep-alive")) {
+            while (!": keep-alive".equals(l = second.nextLine())) {
+                assertTrue(l != null && !l.equals(SseClient.END), "the resumed stream should stay open: " + after);
                 after.add(l);
             }
             assertFalse(after.contains("event: snapshot"), "resumed from " + id + " without a new snapshot: " + after);
