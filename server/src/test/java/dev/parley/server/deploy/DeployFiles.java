@@ -26,7 +26,10 @@ final class DeployFiles {
     static final Path ROOT = locateRoot();
     static final Path DEPLOY = ROOT.resolve("deploy");
     static final Path NGINX_TEMPLATE = DEPLOY.resolve("compose/nginx/parley.conf.template");
+    static final Path NGINX_TLS_TEMPLATE = DEPLOY.resolve("compose/nginx/parley-tls.conf.template");
+    static final Path NGINX_LOCATIONS = DEPLOY.resolve("compose/nginx/parley-locations.conf");
     static final Path COMPOSE = DEPLOY.resolve("compose/compose.yaml");
+    static final Path COMPOSE_TLS = DEPLOY.resolve("compose/compose.tls.yaml");
     static final Path K8S = DEPLOY.resolve("k8s");
     static final Path SYSTEMD = DEPLOY.resolve("systemd");
     static final Path DASHBOARD = DEPLOY.resolve("grafana/parley-dashboard.json");
@@ -100,9 +103,9 @@ final class DeployFiles {
         return out.toString();
     }
 
-    /** The nginx service's environment in compose.yaml (what the nginx image substitutes). */
-    static Map<String, String> composeNginxEnvironment() {
-        JsonNode env = yamlDocuments(COMPOSE).get(0).path("services").path("nginx").path("environment");
+    /** The nginx service's environment in a compose file (what the nginx image substitutes). */
+    static Map<String, String> composeNginxEnvironment(Path composeFile) {
+        JsonNode env = yamlDocuments(composeFile).get(0).path("services").path("nginx").path("environment");
         Map<String, String> out = new LinkedHashMap<>();
         env.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;

@@ -90,6 +90,8 @@ class DeployManifestsTest {
         JsonNode compose = DeployFiles.yamlDocuments(COMPOSE).get(0);
         Set<ValidationMessage> errors = schema.validate(compose);
         assertTrue(errors.isEmpty(), "compose.yaml does not match the compose-spec schema: " + errors);
+        Set<ValidationMessage> tlsErrors = schema.validate(DeployFiles.yamlDocuments(DeployFiles.COMPOSE_TLS).get(0));
+        assertTrue(tlsErrors.isEmpty(), "compose.tls.yaml does not match the compose-spec schema: " + tlsErrors);
 
         // The schema has teeth: a misspelt service key is rejected.
         JsonNode broken = compose.deepCopy();
@@ -125,15 +127,27 @@ class DeployManifestsTest {
 
     @Test
     void nginxTemplatePlaceholdersAreExactlyWhatComposeProvides() {
-        Set<String> used = DeployFiles.placeholders(DeployFiles.read(NGINX_TEMPLATE));
-        Set<String> given = DeployFiles.composeNginxEnvironment().keySet().stream()
-                .filter(k -> k.startsWith("PARLEY_")).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(given, used, "the template's ${PARLEY_*} placeholders and compose.yaml's nginx environment drifted");
+        assertEquals(parleyKeys(DeployFiles.composeNginxEnvironment(COMPOSE)),
+                DeployFiles.placeholders(DeployFiles.read(NGINX_TEMPLATE)),
+                "parley.conf.template's ${PARLEY_*} placeholders and compose.yaml's nginx environment drifted");
+        assertEquals(parleyKeys(DeployFiles.composeNginxEnvironment(DeployFiles.COMPOSE_TLS)),
+                DeployFiles.placeholders(DeployFiles.read(DeployFiles.NGINX_TLS_TEMPLATE)),
+                "parley-tls.conf.template's placeholders and compose.tls.yaml's nginx environment drifted");
+        assertTrue(DeployFiles.placeholders(DeployFiles.read(DeployFiles.NGINX_LOCATIONS)).isEmpty(),
+                "parley-locations.conf is mounted as is: no placeholders");
+        String mounts = DeployFiles.yamlDocuments(COMPOSE).get(0).path("services").path("nginx").path("volumes").toString();
+        assertTrue(mounts.contains("./nginx/parley-locations.conf:/etc/nginx/parley/locations.conf:ro"), mounts);
+        assertTrue(DeployFiles.read(NGINX_TEMPLATE).contains("include parley/locations.conf;"));
+        assertTrue(DeployFiles.read(DeployFiles.NGINX_TLS_TEMPLATE).contains("include parley/locations.conf;"));
+    }
+
+    private static Set<String> parleyKeys(Map<String, String> env) {
+        return env.keySet().stream().filter(k -> k.startsWith("PARLEY_")).collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
     void nginxTemplateKeepsStreamsUnbufferedWithLongTimeouts() {
-        String conf = DeployFiles.read(NGINX_TEMPLATE);
+        String conf = DeployFiles.read(DeployFiles.NGINX_LOCATIONS);
         for (String location : List.of("location /v1/signal", "location /compat/", "location /v1/presence/stream")) {
             String block = block(conf, location);
             assertTrue(block.contains("proxy_buffering    off;"), location + " must not buffer");
@@ -144,8 +158,9 @@ class DeployManifestsTest {
         assertTrue(sse.contains("gzip               off;"), "SSE must not be gzipped (gzip buffers)");
         assertTrue(conf.contains("proxy_set_header Upgrade           $http_upgrade;"));
         assertTrue(conf.contains("proxy_set_header Connection        $parley_connection;"));
-        assertTrue(conf.contains("max_fails=1 fail_timeout=10s"), "passive health checks on both nodes");
         assertTrue(conf.contains("proxy_next_upstream         error timeout http_502 http_503 http_504;"));
+        String upstreams = DeployFiles.read(NGINX_TEMPLATE);
+        assertEquals(4, upstreams.split("max_fails=1 fail_timeout=10s", -1).length - 1, "passive health checks on every server line");
     }
 
     // ---------------------------------------------------------------- Kubernetes

@@ -24,20 +24,24 @@ import java.util.concurrent.TimeUnit;
 final class NginxProcess implements AutoCloseable {
 
     final int port;
+    /** The HTTPS port, or -1 without TLS. */
+    final int tlsPort;
     final Path dir;
     private final Process process;
     private final StringBuffer log = new StringBuffer();
 
-    private NginxProcess(Path dir, int port, Process process) {
+    private NginxProcess(Path dir, int port, int tlsPort, Process process) {
         this.dir = dir;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.process = process;
     }
 
     /** Writes the config under {@code dir}, runs {@code nginx -t} on it and returns its output. */
-    static String configTest(Path dir, String node1, String node2, int port) throws Exception {
+    static String configTest(Path dir, String node1, String node2, int port, TestCertificate tls, int tlsPort)
+            throws Exception {
         Path nginx = DeployFiles.tool("nginx", "nginx");
-        writeConfig(dir, node1, node2, port);
+        writeConfig(dir, node1, node2, port, tls, tlsPort);
         Process t = new ProcessBuilder(command(nginx, dir, "-t")).redirectErrorStream(true).start();
         String out = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(t.waitFor(20, TimeUnit.SECONDS), "nginx -t did not finish");
@@ -47,11 +51,17 @@ final class NginxProcess implements AutoCloseable {
 
     /** nginx -t, then nginx in front of the two upstreams (host:port); returns once it listens. */
     static NginxProcess start(Path dir, String node1, String node2) throws Exception {
+        return start(dir, node1, node2, null);
+    }
+
+    /** As {@link #start(Path, String, String)}, plus the HTTPS server (parley-tls.conf.template) when {@code tls} is given. */
+    static NginxProcess start(Path dir, String node1, String node2, TestCertificate tls) throws Exception {
         int port = freePort();
-        configTest(dir, node1, node2, port);
+        int tlsPort = tls == null ? -1 : freePort();
+        configTest(dir, node1, node2, port, tls, tlsPort);
         Path nginx = DeployFiles.tool("nginx", "nginx");
         Process p = new ProcessBuilder(command(nginx, dir)).redirectErrorStream(true).start();
-        NginxProcess n = new NginxProcess(dir, port, p);
+        NginxProcess n = new NginxProcess(dir, port, tlsPort, p);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -93,10 +103,20 @@ final class NginxProcess implements AutoCloseable {
      * The main context is the test's own (in the nginx image it is the image's nginx.conf); the
      * http-level part is the deploy template itself.
      */
-    private static void writeConfig(Path dir, String node1, String node2, int port) throws IOException {
+    private static void writeConfig(Path dir, String node1, String node2, int port, TestCertificate tls, int tlsPort)
+            throws IOException {
         String site = DeployFiles.render(DeployFiles.read(DeployFiles.NGINX_TEMPLATE),
                 Map.of("PARLEY_LISTEN", "127.0.0.1:" + port, "PARLEY_NODE_1", node1, "PARLEY_NODE_2", node2));
+        if (tls != null) {
+            site += DeployFiles.render(DeployFiles.read(DeployFiles.NGINX_TLS_TEMPLATE),
+                    Map.of("PARLEY_TLS_LISTEN", "127.0.0.1:" + tlsPort, "PARLEY_SERVER_NAME", "localhost",
+                            "PARLEY_TLS_CERT", tls.certFile.toString(), "PARLEY_TLS_KEY", tls.keyFile.toString()));
+        }
         Files.writeString(dir.resolve("parley.conf"), site, StandardCharsets.UTF_8);
+        // where the image mounts it: parley/locations.conf next to the main nginx.conf
+        Files.createDirectories(dir.resolve("parley"));
+        Files.copy(DeployFiles.NGINX_LOCATIONS, dir.resolve("parley/locations.conf"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(dir.resolve("tmp"));
         boolean root = "root".equals(System.getProperty("user.name"));
         String main = (root ? "user root;\n" : "") + """

@@ -41,7 +41,7 @@ class ProxyIT {
 
     @Test
     void configTestPasses(@TempDir Path dir) throws Exception {
-        String out = NginxProcess.configTest(dir, "127.0.0.1:1", "127.0.0.1:2", 8080);
+        String out = NginxProcess.configTest(dir, "127.0.0.1:1", "127.0.0.1:2", 8080, new TestCertificate(dir), 8443);
         assertTrue(out.contains("syntax is ok") && out.contains("test is successful"), out);
     }
 
@@ -55,6 +55,28 @@ class ProxyIT {
             HttpResponse<String> r = get(nginx, "/readyz");
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"status\":\"ready\""), r.body());
+        }
+    }
+
+    @Test
+    void httpsServerProxiesPlainRequestsAndWebSockets(@TempDir Path dir) throws Exception {
+        TestCertificate cert = new TestCertificate(dir);
+        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(cert.clientContext())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        try (ParleyNode a = node("a"); ParleyNode b = node("b");
+             NginxProcess nginx = NginxProcess.start(dir, hostPort(a), hostPort(b), cert)) {
+            HttpResponse<String> h = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + nginx.tlsPort + "/healthz"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, h.statusCode(), h.body());
+            WsClient ws = WsClient.open(https, URI.create("wss://127.0.0.1:" + nginx.tlsPort + "/v1/signal?room=tls"));
+            ws.send("{\"t\":\"hello\"}");
+            assertTrue(ws.expect("welcome").path("peerId").asText().length() > 0, "native signaling over WSS through nginx");
+            SseClient sse = SseClient.open(https, URI.create("https://127.0.0.1:" + nginx.tlsPort + "/v1/presence/stream?room=tls"));
+            String l;
+            while ((l = sse.nextLine()) != null && !l.startsWith("data:")) {
+                // retry, id, event lines
+            }
+            assertTrue(l != null && l.contains("\"room\":\"tls\""), "presence snapshot over HTTPS through nginx: " + l);
         }
     }
 
