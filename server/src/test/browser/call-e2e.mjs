@@ -1,0 +1,151 @@
+// Drives the demo call page (call.html) in two headless Chromium, each in its own network namespace,
+// and reports what each page saw. The Java IT (dev.parley.server.e2e.CallThroughTurnE2EIT) sets up
+// the namespaces and the Parley node and asserts on the reports; this script only observes.
+//
+// Usage: node call-e2e.mjs <base-url> <netns-a> <netns-b> [scenario ...]
+//   scenarios: relay-udp relay-tcp no-turn bad-credential (default: all)
+// Output: one line per scenario, "RESULT " + JSON {scenario, connected, elapsedMs, a, b}, where a/b
+// are the pages' window.parleyCall snapshots. Exit 0 when every scenario ran (whatever it saw),
+// 1 when the driver itself failed.
+import { chromium } from 'playwright-core'
+import { fileURLToPath } from 'node:url'
+import { chmodSync } from 'node:fs'
+import path from 'node:path'
+
+const [base, netnsA, netnsB, ...wanted] = process.argv.slice(2)
+if (!base || !netnsA || !netnsB) {
+  console.error('usage: node call-e2e.mjs <base-url> <netns-a> <netns-b> [scenario ...]')
+  process.exit(2)
+}
+const here = path.dirname(fileURLToPath(import.meta.url))
+const shim = path.join(here, 'netns-chromium.sh')
+chmodSync(shim, 0o755) // a checkout may have lost the executable bit
+const origin = new URL(base).origin
+const host = new URL(base).hostname
+
+/** How long a call may take to connect, send a chat line each way and decode 30 frames. */
+const CONNECT_MS = 25000
+/** How long a call that must not connect is watched (the recipe saw failures only after ~16 s). */
+const NEGATIVE_MS = 7000
+const MIN_FRAMES = 30
+
+const SCENARIOS = {
+  'relay-udp': { query: 'relay=1&transport=udp', expectConnect: true },
+  'relay-tcp': { query: 'relay=1&transport=tcp', expectConnect: true },
+  'no-turn': { query: 'turn=0', expectConnect: false },
+  'bad-credential': { query: 'relay=1&transport=udp&badcred=1', expectConnect: false, waitFor401: true }
+}
+const run = wanted.length ? wanted : Object.keys(SCENARIOS)
+for (const s of run) {
+  if (!SCENARIOS[s]) {
+    console.error(`unknown scenario ${s}; known: ${Object.keys(SCENARIOS).join(' ')}`)
+    process.exit(2)
+  }
+}
+
+const hardStop = setTimeout(() => { console.error('FAIL driver timed out'); process.exit(1) }, 100000)
+hardStop.unref()
+
+const launch = (netns) => chromium.launch({
+  executablePath: shim,
+  env: { ...process.env, PARLEY_NETNS: netns },
+  headless: true,
+  timeout: 30000,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${host}`,
+    '--disable-features=WebRtcHideLocalIpsWithMdns,MediaRouter',
+    `--unsafely-treat-insecure-origin-as-secure=${origin}`]
+})
+
+/** True when this page has a connected peer that sent a chat line and delivered MIN_FRAMES frames. */
+function callComplete (minFrames) {
+  const s = window.parleyCall
+  if (!s) return false
+  return Object.values(s.peers).some((p) => !p.left && p.connectionState === 'connected' && p.path &&
+    p.messages.length >= 1 && p.framesDecoded >= minFrames)
+}
+
+function anyConnected () {
+  const s = window.parleyCall
+  return !!s && Object.values(s.peers).some((p) => p.connectionState === 'connected')
+}
+
+function saw401 () {
+  const s = window.parleyCall
+  return !!s && s.candidateErrors.some((e) => e.errorCode === 401)
+}
+
+const snapshot = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.parleyCall)))
+
+async function openPage (browser, label, url, logs) {
+  const page = await browser.newPage()
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') logs.push(`[${label}] ${m.text()}`) })
+  page.on('pageerror', (e) => logs.push(`[${label}] page error: ${e.message}`))
+  page.on('response', (r) => { if (r.status() >= 400) logs.push(`[${label}] ${r.status()} ${r.url()}`) })
+  await page.goto(url)
+  await page.waitForFunction(() => window.parleyCall && window.parleyCall.ready, null, { timeout: 15000 })
+  return page
+}
+
+async function scenario (name, browserA, browserB) {
+  const spec = SCENARIOS[name]
+  const room = `${name}-${Math.random().toString(36).slice(2, 8)}`
+  const url = `${base}/call.html?room=${room}&${spec.query}`
+  const logs = []
+  const t0 = Date.now()
+  const a = await openPage(browserA, 'a', url, logs)
+  const b = await openPage(browserB, 'b', url, logs)
+  let connected = false
+  let connectedAfterMs = null
+  try {
+    if (spec.expectConnect) {
+      try {
+        await Promise.all([a, b].map((p) => p.waitForFunction(callComplete, MIN_FRAMES, { timeout: CONNECT_MS, polling: 200 })))
+        connected = true
+        connectedAfterMs = Date.now() - t0
+      } catch (e) {
+        logs.push(`call did not complete: ${e.message.split('\n')[0]}`)
+      }
+    } else {
+      const watch = [a, b].map((p) => p.waitForFunction(anyConnected, null, { timeout: NEGATIVE_MS, polling: 200 })
+        .then(() => true, () => false))
+      if (spec.waitFor401) {
+        // The 401 must show up within the same window; it does not end the watch early.
+        await Promise.all([a, b].map((p) => p.waitForFunction(saw401, null, { timeout: NEGATIVE_MS, polling: 200 })
+          .catch(() => logs.push('no 401 seen'))))
+      }
+      connected = (await Promise.all(watch)).some(Boolean)
+      if (connected) connectedAfterMs = Date.now() - t0
+    }
+    return { scenario: name, room, connected, connectedAfterMs, elapsedMs: Date.now() - t0,
+      a: await snapshot(a), b: await snapshot(b), logs }
+  } finally {
+    await Promise.all([a.close(), b.close()])
+  }
+}
+
+let browsers = []
+let failed = false
+try {
+  const t0 = Date.now()
+  browsers = await Promise.all([launch(netnsA), launch(netnsB)])
+  console.log(`browsers up in ${Date.now() - t0} ms`)
+  const [browserA, browserB] = browsers
+  // Calls that must not connect only wait: watch them side by side. Calls that must connect run
+  // one after the other so each gets the CPU it needs.
+  const negative = run.filter((s) => !SCENARIOS[s].expectConnect)
+  const positive = run.filter((s) => SCENARIOS[s].expectConnect)
+  const results = []
+  const negatives = Promise.all(negative.map((s) => scenario(s, browserA, browserB)))
+  for (const s of positive) results.push(await scenario(s, browserA, browserB))
+  results.push(...await negatives)
+  for (const r of results) console.log('RESULT ' + JSON.stringify(r))
+} catch (e) {
+  failed = true
+  console.error('FAIL ' + (e && e.stack ? e.stack : e))
+} finally {
+  await Promise.all(browsers.map((b) => b.close().catch(() => {})))
+}
+process.exit(failed ? 1 : 0)
