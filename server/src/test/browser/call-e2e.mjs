@@ -30,7 +30,8 @@ const NEGATIVE_MS = 7000
 const MIN_FRAMES = 30
 
 const SCENARIOS = {
-  'relay-udp': { query: 'relay=1&transport=udp', expectConnect: true },
+  // After connecting: an ICE restart by hand, then a real outage of client A (restart on failure).
+  'relay-udp': { query: 'relay=1&transport=udp', expectConnect: true, restart: true, flap: true },
   'relay-tcp': { query: 'relay=1&transport=tcp', expectConnect: true },
   'no-turn': { query: 'turn=0', expectConnect: false },
   'bad-credential': { query: 'relay=1&transport=udp&badcred=1', expectConnect: false, waitFor401: true },
@@ -80,6 +81,68 @@ function saw401 () {
   return !!s && s.candidateErrors.some((e) => e.errorCode === 401)
 }
 
+/** Page A restarts ICE; both sides must renegotiate new ICE credentials and stay connected. */
+async function iceRestart (a, b) {
+  const t0 = Date.now()
+  const peerOf = (p) => p.evaluate(() => {
+    const [id, v] = Object.entries(window.parleyCall.peers).find(([, v]) => !v.left)
+    return { id, localUfrag: v.localUfrag, remoteUfrag: v.remoteUfrag, frames: v.framesDecoded, restarts: v.restarts }
+  })
+  const [before, beforeB] = await Promise.all([peerOf(a), peerOf(b)])
+  await a.evaluate((id) => window.parleyCall.restartIce(id), before.id)
+  const renegotiated = (arg) => {
+    const v = Object.values(window.parleyCall.peers).find((p) => !p.left)
+    return !!v && v.connectionState === 'connected' && v.localUfrag !== arg.localUfrag &&
+      v.remoteUfrag !== arg.remoteUfrag && v.framesDecoded >= arg.frames + 15
+  }
+  try {
+    await Promise.all([
+      a.waitForFunction(renegotiated, before, { timeout: 15000, polling: 200 }),
+      b.waitForFunction(renegotiated, beforeB, { timeout: 15000, polling: 200 })])
+    return { ok: true, ms: Date.now() - t0, before, beforeB, after: await peerOf(a), afterB: await peerOf(b) }
+  } catch (e) {
+    return { ok: false, ms: Date.now() - t0, before, beforeB, after: await peerOf(a), afterB: await peerOf(b), error: e.message.split('\n')[0] }
+  }
+}
+
+/**
+ * Cuts client A off the server (its one route) until A's page restarts ICE, then restores the
+ * route: ICE must restart and the call recover.
+ */
+async function linkFlap (a, b) {
+  const { execFileSync } = await import('node:child_process')
+  const route = execFileSync('ip', ['-n', netnsA, '-o', 'route', 'show', host]).toString().trim().split(/\s+/)
+  const t0 = Date.now()
+  // Runs alone: the route is the whole namespace's, every page in it is cut off.
+  const state = (p) => p.evaluate(() => Object.values(window.parleyCall.peers).find((v) => !v.left))
+  const before = await state(a)
+  execFileSync('ip', ['-n', netnsA, 'route', 'del', ...route])
+  const timeline = []
+  try {
+    // The page notices (connectionState disconnected, then 3 s) and restarts ICE on its own.
+    await a.waitForFunction((n) => Object.values(window.parleyCall.peers).some((v) => v.restarts > n),
+      before.restarts, { timeout: 20000, polling: 200 })
+    timeline.push(['restart', Date.now() - t0])
+  } catch (e) {
+    return { ok: false, timeline, a: await state(a), b: await state(b), error: 'no ICE restart: ' + e.message.split('\n')[0] }
+  } finally {
+    execFileSync('ip', ['-n', netnsA, 'route', 'add', ...route])
+    timeline.push(['up', Date.now() - t0])
+  }
+  try {
+    // Connected again, on ICE credentials negotiated after the failure.
+    const recovered = (old) => Object.values(window.parleyCall.peers).some((v) => v.connectionState === 'connected' &&
+      v.localUfrag !== old.localUfrag && v.remoteUfrag !== old.remoteUfrag)
+    await Promise.all([
+      a.waitForFunction(recovered, before, { timeout: 20000, polling: 200 }),
+      b.waitForFunction(recovered, { localUfrag: before.remoteUfrag, remoteUfrag: before.localUfrag }, { timeout: 20000, polling: 200 })])
+    timeline.push(['connected', Date.now() - t0])
+    return { ok: true, timeline, a: await state(a), b: await state(b) }
+  } catch (e) {
+    return { ok: false, timeline, a: await state(a), b: await state(b), error: e.message.split('\n')[0] }
+  }
+}
+
 const snapshot = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.parleyCall)))
 
 async function openPage (browser, label, url, logs) {
@@ -102,12 +165,16 @@ async function scenario (name, browserA, browserB) {
   const b = await openPage(browserB, 'b', url, logs)
   let connected = false
   let connectedAfterMs = null
+  let restart = null
+  let flap = null
   try {
     if (spec.expectConnect) {
       try {
         await Promise.all([a, b].map((p) => p.waitForFunction(callComplete, MIN_FRAMES, { timeout: CONNECT_MS, polling: 200 })))
         connected = true
         connectedAfterMs = Date.now() - t0
+        if (spec.restart) restart = await iceRestart(a, b)
+        if (spec.flap) flap = await linkFlap(a, b)
       } catch (e) {
         logs.push(`call did not complete: ${e.message.split('\n')[0]}`)
       }
@@ -124,7 +191,7 @@ async function scenario (name, browserA, browserB) {
         (await Promise.all([a, b].map((p) => p.evaluate(anyConnected)))).some(Boolean)
       if (connected) connectedAfterMs = Date.now() - t0
     }
-    return { scenario: name, room, connected, connectedAfterMs, elapsedMs: Date.now() - t0,
+    return { scenario: name, room, connected, connectedAfterMs, restart, flap, elapsedMs: Date.now() - t0,
       a: await snapshot(a), b: await snapshot(b), logs }
   } finally {
     await Promise.all([a.close(), b.close()])

@@ -80,6 +80,11 @@ function rtcConfig () {
   return { iceServers, iceTransportPolicy: options.relay ? 'relay' : 'all', bundlePolicy: 'max-bundle' }
 }
 
+function ufragOf (description) {
+  const m = description && /^a=ice-ufrag:(\S+)/m.exec(description.sdp)
+  return m ? m[1] : null
+}
+
 function transportOf (url) {
   if (url.startsWith('turns:')) return 'tls'
   return /[?&]transport=tcp/.test(url) ? 'tcp' : 'udp'
@@ -113,6 +118,8 @@ class Peer {
       messages: [],
       framesDecoded: 0,
       restarts: 0,
+      localUfrag: null,
+      remoteUfrag: null,
       candidateErrors: [],
       left: false
     }
@@ -135,7 +142,12 @@ class Peer {
       this.view.iceConnectionState = pc.iceConnectionState
       if (pc.iceConnectionState === 'failed') this.restart('ICE failed')
     }
-    pc.onsignalingstatechange = () => { this.view.signalingState = pc.signalingState }
+    pc.onsignalingstatechange = () => {
+      this.view.signalingState = pc.signalingState
+      // The ICE username fragments change on an ICE restart (RFC 8839 §5.4): shown for tests.
+      this.view.localUfrag = ufragOf(pc.localDescription)
+      this.view.remoteUfrag = ufragOf(pc.remoteDescription)
+    }
     pc.ontrack = ({ track, streams }) => this.showTrack(track, streams[0])
     pc.ondatachannel = ({ channel }) => this.useChannel(channel)
 
@@ -481,6 +493,13 @@ async function start () {
   client.connect()
   await client.join(room, options.name ? { name: options.name } : undefined)
   state.ready = true
+}
+
+/** Restarts ICE toward one peer (or all) by hand, as a failure would; for tests and the console. */
+window.parleyCall.restartIce = (peerId) => {
+  for (const peer of peers.values()) {
+    if (!peerId || peer.id === peerId) peer.restart('requested')
+  }
 }
 
 window.addEventListener('pagehide', () => client.close('page closed'))

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Timeout;
  * <p>One Parley node and one pair of browsers serve all four scenarios (a Node + playwright-core
  * driver, src/test/browser/call-e2e.mjs, reports what each page saw; this class asserts):
  * <ol>
- *   <li>relay-only over TURN/UDP connects: a chat line each way, 30+ video frames decoded;</li>
+ *   <li>relay-only over TURN/UDP connects: a chat line each way, 30+ video frames decoded; then an
+ *       ICE restart from one side renegotiates new ICE credentials and the video goes on; then
+ *       client A is cut off from the server (its route deleted) until its page notices and restarts
+ *       ICE by itself, and once let back the call recovers on new ICE credentials;</li>
  *   <li>the same over TURN/TCP, with {@code relayProtocol 'tcp'};</li>
  *   <li>without TURN (STUN only) it does not connect;</li>
  *   <li>with a wrong TURN credential the browser gets 401 and does not connect.</li>
@@ -111,6 +114,25 @@ class CallThroughTurnE2EIT {
     @Test
     void relayOnlyCallConnectsThroughTurnOverUdp() {
         assertCallThroughRelay(result("relay-udp"), "udp");
+    }
+
+    @Test
+    void iceRestartRenegotiatesFreshCredentialsAndTheCallGoesOn() {
+        JsonNode r = result("relay-udp");
+        JsonNode restart = r.path("restart");
+        assertTrue(restart.path("ok").asBoolean(), "after restartIce() on A both sides should renegotiate new ICE "
+                + "credentials, stay connected and keep decoding frames:\n" + restart.toPrettyString());
+        assertTrue(!restart.path("before").path("localUfrag").asText().equals(restart.path("after").path("localUfrag").asText()),
+                "A's ICE ufrag changed: " + restart);
+        assertEquals(1, restart.path("after").path("restarts").asInt(), "A restarted ICE once: " + restart);
+        assertEquals(0, restart.path("afterB").path("restarts").asInt(), "B only answered the restart offer: " + restart);
+    }
+
+    @Test
+    void afterAnOutageThePageRestartsIceAndTheCallRecovers() {
+        JsonNode flap = result("relay-udp").path("flap");
+        assertTrue(flap.path("ok").asBoolean(), "client A was cut off from the server until its page restarted ICE, "
+                + "then let back: both sides should be connected again on new ICE credentials:\n" + flap.toPrettyString());
     }
 
     @Test
