@@ -35,10 +35,12 @@ const SCENARIOS = {
   'relay-tcp': { query: 'relay=1&transport=tcp', expectConnect: true },
   'no-turn': { query: 'turn=0', expectConnect: false },
   'bad-credential': { query: 'relay=1&transport=udp&badcred=1', expectConnect: false, waitFor401: true },
+  // Three pages (two in namespace A, one in B): every pair connects, then the third leaves.
+  mesh: { query: 'relay=1&transport=udp', mesh: true },
   // Not in the default set: whatever path ICE picks (for trying the driver by hand on one host).
   any: { query: '', expectConnect: true }
 }
-const DEFAULT = ['relay-udp', 'relay-tcp', 'no-turn', 'bad-credential']
+const DEFAULT = ['relay-udp', 'relay-tcp', 'no-turn', 'bad-credential', 'mesh']
 const run = wanted.length ? wanted : DEFAULT
 for (const s of run) {
   if (!SCENARIOS[s]) {
@@ -155,8 +157,47 @@ async function openPage (browser, label, url, logs) {
   return page
 }
 
+/** Every page has `n` connected peers, each with a chat line received and MIN_FRAMES frames decoded. */
+function meshComplete (arg) {
+  const s = window.parleyCall
+  return !!s && Object.values(s.peers).filter((p) => !p.left && p.connectionState === 'connected' && p.path &&
+    p.messages.length >= 1 && p.framesDecoded >= arg.minFrames).length === arg.n
+}
+
+async function mesh (name, browserA, browserB) {
+  const room = `${name}-${Math.random().toString(36).slice(2, 8)}`
+  const url = `${base}/call.html?room=${room}&${SCENARIOS[name].query}`
+  const logs = []
+  const t0 = Date.now()
+  const pages = []
+  try {
+    for (const [i, browser] of [browserA, browserB, browserA].entries()) pages.push(await openPage(browser, 'p' + i, url, logs))
+    let connected = false
+    let connectedAfterMs = null
+    try {
+      await Promise.all(pages.map((p) => p.waitForFunction(meshComplete, { n: 2, minFrames: MIN_FRAMES }, { timeout: CONNECT_MS, polling: 250 })))
+      connected = true
+      connectedAfterMs = Date.now() - t0
+    } catch (e) {
+      logs.push(`mesh did not complete: ${e.message.split('\n')[0]}`)
+    }
+    const before = await Promise.all(pages.map(snapshot))
+    // The third page goes away (pagehide sends bye): the other two see it leave and close its connection.
+    await pages[2].close({ runBeforeUnload: true })
+    const leaver = before[2].peerId
+    const sawLeave = await Promise.all(pages.slice(0, 2).map((p) => p.waitForFunction((id) => {
+      const v = window.parleyCall.peers[id]
+      return !!v && v.left && v.connectionState === 'closed'
+    }, leaver, { timeout: 10000, polling: 200 }).then(() => true, () => false)))
+    return { scenario: name, room, connected, connectedAfterMs, elapsedMs: Date.now() - t0, pages: before, leaver, sawLeave, logs }
+  } finally {
+    await Promise.all(pages.map((p) => p.close().catch(() => {})))
+  }
+}
+
 async function scenario (name, browserA, browserB) {
   const spec = SCENARIOS[name]
+  if (spec.mesh) return mesh(name, browserA, browserB)
   const room = `${name}-${Math.random().toString(36).slice(2, 8)}`
   const url = `${base}/call.html?room=${room}&${spec.query}`
   const logs = []
@@ -205,11 +246,14 @@ try {
   browsers = await Promise.all([launch(netnsA), launch(netnsB)])
   console.log(`browsers up in ${Date.now() - t0} ms`)
   const [browserA, browserB] = browsers
-  // The first call runs alone (it pays for the browsers' and the server's warm-up); the rest run
-  // side by side: calls that must not connect only wait.
+  // The first call runs alone (it pays for the browsers' and the server's warm-up, and relay-udp
+  // cuts namespace A off for a while); two-page scenarios then run side by side (those that must
+  // not connect only wait); the mesh (six connections) runs alone at the end.
   const [first, ...rest] = run
   const results = [await scenario(first, browserA, browserB)]
-  results.push(...await Promise.all(rest.map((s) => scenario(s, browserA, browserB))))
+  const alone = rest.filter((s) => SCENARIOS[s].mesh)
+  results.push(...await Promise.all(rest.filter((s) => !SCENARIOS[s].mesh).map((s) => scenario(s, browserA, browserB))))
+  for (const s of alone) results.push(await scenario(s, browserA, browserB))
   for (const r of results) console.log('RESULT ' + JSON.stringify(r))
 } catch (e) {
   failed = true

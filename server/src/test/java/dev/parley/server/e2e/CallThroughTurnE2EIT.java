@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * only Parley's node: each browser in its own network namespace, Parley's jar in a third
  * ({@link NetnsLab}). Whatever connects went through Parley's own TURN relay.
  *
- * <p>One Parley node and one pair of browsers serve all four scenarios (a Node + playwright-core
+ * <p>One Parley node and one pair of browsers serve all five scenarios (a Node + playwright-core
  * driver, src/test/browser/call-e2e.mjs, reports what each page saw; this class asserts):
  * <ol>
  *   <li>relay-only over TURN/UDP connects: a chat line each way, 30+ video frames decoded; then an
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Timeout;
  *       ICE by itself, and once let back the call recovers on new ICE credentials;</li>
  *   <li>the same over TURN/TCP, with {@code relayProtocol 'tcp'};</li>
  *   <li>without TURN (STUN only) it does not connect;</li>
- *   <li>with a wrong TURN credential the browser gets 401 and does not connect.</li>
+ *   <li>with a wrong TURN credential the browser gets 401 and does not connect;</li>
+ *   <li>three pages (two in one namespace) form a mesh over the relay, then one leaves.</li>
  * </ol>
  * Needs root (network namespaces), iproute2, Chromium, Node 20 and {@code npm ci} in
  * src/test/browser ({@code scripts/ensure-test-deps.sh} does all of it).
@@ -165,6 +166,33 @@ class CallThroughTurnE2EIT {
             assertTrue(saw401, side + " should report icecandidateerror 401 from the TURN server, got " + errors);
             assertFalse("connected".equals(onlyPeer(r, side).path("connectionState").asText()), side + " connected");
         }
+    }
+
+    @Test
+    void threePagesFormAMeshAndSeeOneLeave() {
+        JsonNode r = result("mesh");
+        assertTrue(r.path("connected").asBoolean(), "the three-way mesh did not complete:\n" + r.toPrettyString());
+        JsonNode pages = r.path("pages");
+        assertEquals(3, pages.size());
+        for (JsonNode page : pages) {
+            String me = page.path("peerId").asText();
+            for (JsonNode other : pages) {
+                String id = other.path("peerId").asText();
+                if (id.equals(me)) {
+                    continue;
+                }
+                JsonNode peer = page.path("peers").path(id);
+                assertEquals("connected", peer.path("connectionState").asText(), me + " -> " + id + ": " + peer);
+                assertEquals("relay", peer.path("path").path("local").path("candidateType").asText(), me + " -> " + id);
+                assertTrue(peer.path("framesDecoded").asInt() >= MIN_FRAMES, me + " <- " + id + " frames: " + peer);
+                assertEquals("hello from " + id, peer.path("messages").path(0).asText(), me + " <- " + id);
+                // The pair's roles are opposite: exactly one polite side per pair.
+                assertTrue(peer.path("polite").asBoolean() != other.path("peers").path(me).path("polite").asBoolean(),
+                        "exactly one polite side between " + me + " and " + id);
+            }
+        }
+        assertEquals("[true,true]", r.path("sawLeave").toString(),
+                "both remaining pages should see " + r.path("leaver").asText() + " leave and close its connection");
     }
 
     private void assertCallThroughRelay(JsonNode r, String relayProtocol) {
