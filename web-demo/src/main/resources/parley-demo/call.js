@@ -107,6 +107,8 @@ class Peer {
     this.tracksAdded = false
     this.channel = null
     this.restartTimer = null
+    this.restarting = false
+    this.lastRestart = 0
     this.closed = false
     this.signals = Promise.resolve() // signals from this peer are handled one at a time, in order
     this.view = {
@@ -257,8 +259,10 @@ class Peer {
 
   /** ICE restart (RFC 8445 §2.4) with fresh TURN credentials; negotiationneeded sends the new offer. */
   async restart (why) {
-    if (this.closed || this.restarting) return
+    // connectionState and iceConnectionState both report a failure: one restart is enough.
+    if (this.closed || this.restarting || Date.now() - this.lastRestart < 2000) return
     this.restarting = true
+    this.lastRestart = Date.now()
     this.view.restarts++
     log(`${this.id}: ICE restart (${why})`)
     try {

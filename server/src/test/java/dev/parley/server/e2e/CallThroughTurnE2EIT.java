@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +48,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class CallThroughTurnE2EIT {
 
-    private static final Path BROWSER_DIR = Path.of("src", "test", "browser").toAbsolutePath();
     private static final Path JAR = Path.of("target", "parley.jar").toAbsolutePath();
     private static final Path LOGS = Path.of("target", "e2e").toAbsolutePath();
     private static final int HTTP_PORT = 8080; // the namespace is ours alone: no collisions
@@ -78,8 +76,8 @@ class CallThroughTurnE2EIT {
         server.awaitLine(l -> l.contains("ready in"), Duration.ofSeconds(60));
 
         String base = "http://" + NetnsLab.SERVER_IP + ":" + HTTP_PORT;
-        driver = LoggedProcess.start("call-e2e", List.of(which("node"), "call-e2e.mjs", base, lab.clientA, lab.clientB),
-                BROWSER_DIR, LOGS.resolve("call-e2e.log"));
+        driver = LoggedProcess.start("call-e2e", List.of(Tools.which("node"), "call-e2e.mjs", base, lab.clientA, lab.clientB),
+                Tools.BROWSER_DIR, LOGS.resolve("call-e2e.log"));
         int exit = driver.awaitExit(Duration.ofSeconds(120));
         assertEquals(0, exit, "the browser driver failed (log: " + LOGS.resolve("call-e2e.log") + "):\n" + driver.output());
         ObjectMapper json = new ObjectMapper();
@@ -238,27 +236,13 @@ class CallThroughTurnE2EIT {
             fail("the browser e2e test needs root to create network namespaces (running as uid " + uid
                     + "); run it as root, e.g. in CI, or skip it with -Dit.test='!CallThroughTurn*'");
         }
-        which("ip");
+        Tools.which("ip");
         if (!Files.isExecutable(Path.of(System.getenv().getOrDefault("PARLEY_CHROMIUM", "/usr/bin/chromium")))) {
             fail("Chromium is not installed at /usr/bin/chromium (set PARLEY_CHROMIUM to another path); "
                     + "scripts/ensure-test-deps.sh installs it");
         }
-        which("node");
-        if (!Files.isDirectory(BROWSER_DIR.resolve("node_modules").resolve("playwright-core"))) {
-            fail("playwright-core is not installed in " + BROWSER_DIR + ": run scripts/ensure-test-deps.sh "
-                    + "(or `npm ci` in that directory)");
-        }
+        Tools.which("node");
+        Tools.requireNpmPackage("playwright-core");
         assertTrue(Files.isRegularFile(JAR), "the shaded jar should exist after package: " + JAR);
-    }
-
-    private static String which(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        fail(tool + " is not on PATH; the browser e2e test needs it (scripts/ensure-test-deps.sh installs it)");
-        return null;
     }
 }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Three network namespaces in which a browser call can connect only through the relay
@@ -45,6 +47,7 @@ final class NetnsLab implements AutoCloseable {
     static NetnsLab create() throws IOException, InterruptedException {
         // Interface names are at most 15 characters: "pc" + up to 7 PID digits + 2 letters + a digit.
         String tag = Long.toString(ProcessHandle.current().pid() % 10_000_000);
+        removeStale();
         NetnsLab lab = new NetnsLab(tag);
         Runtime.getRuntime().addShutdownHook(lab.hook);
         try {
@@ -86,6 +89,27 @@ final class NetnsLab implements AutoCloseable {
         ip("-n", clientB, "addr", "add", "10.200.2.2/24", "dev", b0);
         ip("-n", clientB, "link", "set", b0, "up");
         ip("-n", clientB, "route", "add", SERVER_IP + "/32", "via", "10.200.2.1");
+    }
+
+    /**
+     * Deletes namespaces left by an earlier run that was killed before it could clean up (no shutdown
+     * hook runs on SIGKILL): ours are named pcall&lt;pid&gt;-t/a/b, stale when that process is gone.
+     */
+    private static void removeStale() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        Matcher m = Pattern.compile("(?m)^(pcall(\\d+)-[tab])\\b").matcher(out);
+        while (m.find()) {
+            long pid = Long.parseLong(m.group(2));
+            if (ProcessHandle.of(pid).isEmpty()) {
+                try {
+                    run(List.of("ip", "netns", "del", m.group(1)));
+                } catch (IOException e) {
+                    System.err.println("could not delete stale network namespace " + m.group(1) + ": " + e.getMessage());
+                }
+            }
+        }
     }
 
     /** The command prefix that runs a program inside {@code namespace}. */

@@ -2,12 +2,9 @@ package dev.parley.server.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.server.ParleyNode;
 import dev.parley.server.config.ParleyConfig;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,22 +24,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ParleyClientIT {
 
-    private static final Path BROWSER_DIR = Path.of("src", "test", "browser").toAbsolutePath();
     private static final Path LOG = Path.of("target", "e2e", "client-protocol.log").toAbsolutePath();
 
     @Test
     void clientSpeaksTheNativeProtocolAndSurvivesDrops() throws Exception {
-        if (!Files.isDirectory(BROWSER_DIR.resolve("node_modules").resolve("ws"))) {
-            fail("the ws package is not installed in " + BROWSER_DIR + ": run scripts/ensure-test-deps.sh "
-                    + "(or `npm ci` in that directory)");
-        }
+        Tools.requireNpmPackage("ws");
         ParleyNode node = new ParleyNode(ParleyConfig.parse(List.of("serve", "--bind", "127.0.0.1", "--http-port", "0",
                 "--turn-port", "0", "--turns-port", "0", "--relay-ip", "127.0.0.1", "--drain-timeout", "2s"), Map.of()));
         try (node) {
             node.start();
             String base = "http://127.0.0.1:" + node.httpAddress().getPort();
             try (LoggedProcess script = LoggedProcess.start("client-protocol",
-                    List.of(which("node"), "client-protocol.mjs", base), BROWSER_DIR, LOG)) {
+                    List.of(Tools.which("node"), "client-protocol.mjs", base), Tools.BROWSER_DIR, LOG)) {
                 script.awaitLine(l -> l.equals("DRAIN-ME"), Duration.ofSeconds(60));
                 node.shutdown(Duration.ofSeconds(2)); // graceful: every client gets bye{reconnect}
                 int exit = script.awaitExit(Duration.ofSeconds(30));
@@ -52,16 +45,5 @@ class ParleyClientIT {
                 System.out.println(out);
             }
         }
-    }
-
-    private static String which(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        fail(tool + " is not on PATH (need Node 20+; scripts/ensure-test-deps.sh installs it)");
-        return null;
     }
 }
