@@ -1,6 +1,7 @@
 // Exercises web-demo's parley-client.js (as the node serves it) against a real Parley node, in Node
 // with the `ws` package as WebSocket. Run by dev.parley.server.e2e.ParleyClientIT.
 // Usage: node client-protocol.mjs http://127.0.0.1:PORT
+//        node client-protocol.mjs http://127.0.0.1:PORT --token JWT   (a node with --auth-secret)
 // Prints one "ok <check>" line per check; exits 1 with "FAIL ..." on the first failure. Near the end
 // it prints "DRAIN-ME" and expects the caller to shut the node down gracefully (SIGTERM-style drain).
 import WebSocket from 'ws'
@@ -67,7 +68,32 @@ function until (cond, what, ms = 8000) {
 const ok = (name) => console.log('ok ' + name)
 const room = 'client-' + Math.random().toString(36).slice(2, 8)
 
-try {
+/** Against a node with --auth-secret: a token is accepted; without one the client stops for good. */
+async function authChecks (token) {
+  const noToken = newClient()
+  const errors = []
+  noToken.addEventListener('error', (e) => errors.push(e.detail))
+  const attempts = []
+  noToken.addEventListener('state', (e) => attempts.push(e.detail.state))
+  const closed = next(noToken, 'state', (st) => st.state === 'closed')
+  noToken.connect()
+  await closed
+  assert.ok(errors.some((e) => e.code === 'unauthorized' && e.fatal), 'unauthorized error: ' + JSON.stringify(errors))
+  await new Promise((resolve) => setTimeout(resolve, 1000)) // would be ~10 reconnects at a 50 ms base
+  assert.deepEqual(attempts, ['connecting', 'closed'], 'no reconnect after a 1008 close')
+  ok('no token: unauthorized (fatal), state closed, no reconnect')
+
+  const withToken = newClient({ token: () => Promise.resolve(token) })
+  const welcome = next(withToken, 'welcome')
+  withToken.connect()
+  assert.equal((await welcome).userId, 'alice')
+  await withToken.join(room)
+  ok('token from a provider function: welcome for alice, join allowed')
+}
+
+/** Against a node in dev mode: the whole protocol, drops and resumes, backoff, drain. */
+async function devModeChecks () {
+
   // --- hello / welcome, ICE servers ---
   const a = newClient()
   const aWelcome = next(a, 'welcome')
@@ -197,7 +223,12 @@ try {
   assert.equal(byeDetail.action, 'reconnect', 'graceful shutdown says reconnect: ' + JSON.stringify(byeDetail))
   await reconnecting
   ok('bye{action:"reconnect"} on graceful shutdown: the client reconnects')
+}
 
+try {
+  const tokenAt = process.argv.indexOf('--token')
+  if (tokenAt > 0) await authChecks(process.argv[tokenAt + 1])
+  else await devModeChecks()
   console.log('PASS')
 } catch (e) {
   console.error('FAIL ' + (e && e.stack ? e.stack : e))

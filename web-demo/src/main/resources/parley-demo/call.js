@@ -14,6 +14,7 @@
 //   ?transport=udp|tcp|tls   keep only the TURN URLs of that transport
 //   ?badcred=1        corrupt the TURN credential (test: the relay must answer 401)
 //   ?name=TEXT        display name shown to others
+//   ?token=JWT        signaling token for a node started with --auth-secret (`parley token --user ada`)
 //
 // Everything the page knows is also on window.parleyCall, for tests and the curious.
 import { ParleyClient } from './parley-client.js'
@@ -366,7 +367,7 @@ class Peer {
 
 const peers = new Map()
 let localStream = null
-const client = new ParleyClient()
+const client = new ParleyClient({ token: params.get('token') || undefined })
 
 function addPeer (id, polite, initiator) {
   const existing = peers.get(id)
@@ -429,6 +430,7 @@ client.addEventListener('error', (e) => {
   const { code, msg } = e.detail
   state.errors.push(`signaling: ${code}: ${msg}`)
   log(`signaling error ${code}: ${msg}`)
+  if (code === 'unauthorized') log('this node needs a token: add &token=... to the URL (`parley token --user NAME`)')
 })
 client.addEventListener('bye', (e) => log(`server said bye (${e.detail.reason}, ${e.detail.action})`))
 
