@@ -13,7 +13,8 @@
 // What it does for the application:
 // - hello / welcome, then keeps the connection alive with app-level pings (browsers cannot see
 //   WebSocket pings) that also acknowledge the highest processed `seq`;
-// - reconnects after a drop with exponential backoff and full jitter, and resumes the session
+// - reconnects after a drop with exponential backoff and full jitter (at once when the browser
+//   reports it is back `online`), and resumes the session
 //   ({sessionId, resumeToken, lastSeq}): the server replays every missed message in order, the
 //   client drops duplicates (`seq` <= lastSeq) so the application sees each message exactly once;
 // - when a resume fails (grace period over, server restarted) it starts a fresh session, joins
@@ -112,6 +113,16 @@ export class ParleyClient extends EventTarget {
     this._pings = new Map() // id -> sent at (ms)
     this._welcomed = false
     this._stopped = false
+    // Browsers say when the network is back: retry now instead of waiting out the backoff.
+    this._onOnline = () => {
+      if (this._timers.reconnect && !this._stopped) {
+        clearTimeout(this._timers.reconnect)
+        this._timers.reconnect = null
+        this._attempt = 0
+        this._open()
+      }
+    }
+    if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('online', this._onOnline)
   }
 
   /** Opens the connection (idempotent). Safe to call again after `close()` to start over. */
@@ -214,6 +225,7 @@ export class ParleyClient extends EventTarget {
    */
   close (reason = 'client closed') {
     this._stopped = true
+    if (typeof globalThis.removeEventListener === 'function') globalThis.removeEventListener('online', this._onOnline)
     this._clearTimers()
     const ws = this._ws
     this._ws = null
