@@ -162,8 +162,7 @@ class PresenceClusterIT {
             view.awaitMembers(onA, Set.of("a1", "a2", "b1", "b2"), 15);
 
             redis.kill();
-            Health down = healthA.poll(20, TimeUnit.SECONDS);
-            assertTrue(down != null && down.degraded() && !down.ready(), "degraded while Redis is down: " + down);
+            assertTrue(awaitHealth(healthA, h -> h.degraded() && !h.ready()), "degraded while Redis is down");
             assertFalse(a.service.isReady());
             // traffic during the outage: the calls fail fast, the nodes keep their local truth
             a.service.disconnect("ca2");
@@ -172,8 +171,7 @@ class PresenceClusterIT {
             b.service.setStatus("b1", UserStatus.AWAY);
 
             redis.start();   // same port, empty: all history and state lost
-            Health up = healthA.poll(30, TimeUnit.SECONDS);
-            assertTrue(up != null && up.ready(), "ready again after Redis returned: " + up);
+            assertTrue(awaitHealth(healthA, Health::ready), "ready again after Redis returned and the node re-registered");
             view.awaitMembers(onA, Set.of("a1", "a3", "b1", "b2", "b3"), 30);
             assertTrue(view.freshSnapshots >= 1, "the stream's history was lost: a fresh snapshot was sent");
             assertTrue(a.service.isReady());
@@ -187,5 +185,51 @@ class PresenceClusterIT {
             var status = b.service.users(List.of("b1", "a2")).toCompletableFuture().get(5, TimeUnit.SECONDS).users();
             assertEquals(UserStatus.AWAY, status.get(0).status(), "the chosen status was re-registered");
         }
+    }
+
+    @Test
+    void connectionsClosedDuringAPartitionFromRedisAreReleasedAfterwards() throws Exception {
+        try (dev.parley.presence.testing.TcpProxy proxy = new dev.parley.presence.testing.TcpProxy(redis.port())) {
+            PresenceNode a = new PresenceNode(PresenceConfig.defaults("a").withRedis(proxy.uri())
+                    .withTimes(GRACE, LEASE, Duration.ofSeconds(15)));
+            nodes.add(a);
+            LinkedBlockingQueue<Health> health = new LinkedBlockingQueue<>();
+            a.service.addHealthListener(health::add);
+            try (SseClient onA = SseClient.open(a.url("/v1/presence/stream?room=r"));
+                 SseClient u2 = SseClient.open(a.url("/v1/presence/stream?user=u2"))) {
+                onA.next("snapshot");
+                u2.next("snapshot");
+                await(a.service.joinRoom("r", "u1", "c1", Map.of()));
+                await(a.service.joinRoom("r", "u2", "c2", Map.of()));
+                await(a.service.joinRoom("r", "u3", "c3", Map.of()));
+                await(a.service.joinRoom("other", "u3", "c3", Map.of()));
+                RoomView view = new RoomView();
+                view.awaitMembers(onA, Set.of("u1", "u2", "u3"), 15);
+
+                proxy.cut();   // Redis keeps its data; this node cannot reach it
+                assertTrue(awaitHealth(health, Health::degraded), "degraded while Redis is unreachable");
+                a.service.disconnect("c2");          // fails fast: Redis still lists c2
+                a.service.leaveRoom("r", "c3");      // and c3 in r
+                proxy.restore();
+
+                // on reconnect the node reconciles Redis with its registry: u2 and u3 leave r after the grace
+                view.awaitMembers(onA, Set.of("u1"), 20);
+                var other = a.service.room("other").toCompletableFuture().get(5, TimeUnit.SECONDS).members();
+                assertEquals(List.of("u3"), other.stream().map(m -> m.userId()).toList(), "u3 is still in the other room");
+                u2.until(e -> e.json().path("status").asText().equals("offline"), 20);
+                assertTrue(awaitHealth(health, Health::ready), "ready again after re-registration");
+            }
+        }
+    }
+
+    /** Waits for a health notification matching {@code p} (earlier ones, e.g. the start-up "ready", are skipped). */
+    private static boolean awaitHealth(LinkedBlockingQueue<Health> health, java.util.function.Predicate<Health> p)
+            throws InterruptedException {
+        for (Health h = health.poll(30, TimeUnit.SECONDS); h != null; h = health.poll(30, TimeUnit.SECONDS)) {
+            if (p.test(h)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
