@@ -40,7 +40,7 @@ final class SseLoad implements AutoCloseable {
     private volatile boolean running = true;
     private volatile int latencyFrom = Integer.MAX_VALUE;
 
-    private static final class Conn {
+    static final class Conn {
         String tail = "";
         boolean snapshot;
     }
@@ -171,7 +171,7 @@ final class SseLoad implements AutoCloseable {
         }
     }
 
-    private boolean scan(Conn c, String s, long now) {
+    boolean scan(Conn c, String s, long now) {
         boolean any = false;
         if (!c.snapshot && s.contains(new String(SNAPSHOT, StandardCharsets.US_ASCII))) {
             c.snapshot = true;
@@ -192,7 +192,7 @@ final class SseLoad implements AutoCloseable {
             }
             int seq = Integer.parseInt(s.substring(start, end));
             delivered.incrementAndGet();
-            if (seq >= latencyFrom) {
+            if (seq >= latencyFrom && seq < sentAt.length) {
                 long k = samples.getAndIncrement();
                 if (k < latencies.length) {
                     latencies[(int) k] = now - sentAt[seq];
