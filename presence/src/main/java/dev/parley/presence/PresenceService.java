@@ -62,6 +62,10 @@ public final class PresenceService implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final PresenceStore store;
     private final PresenceHub hub;
+    /** Writing events to SSE subscribers can take a while for big rooms: it does not hold the shared scheduler. */
+    private final java.util.concurrent.ExecutorService fanout;
+    private static final int FANOUT_THREADS = 2;
+    private static final java.util.concurrent.atomic.AtomicInteger FANOUT_IDS = new java.util.concurrent.atomic.AtomicInteger();
     private final SseConnections sse;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, LocalConnection> connections = new HashMap<>();
@@ -84,7 +88,12 @@ public final class PresenceService implements AutoCloseable {
         this.store = config.redisUri() == null
                 ? new MemoryPresenceStore(config.logLength())
                 : new RedisPresenceStore(config.redisUri(), config.logLength());
-        this.hub = new PresenceHub(store, scheduler, meters);
+        this.fanout = java.util.concurrent.Executors.newFixedThreadPool(FANOUT_THREADS, r -> {
+            Thread t = new Thread(r, "presence-fanout-" + FANOUT_IDS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.hub = new PresenceHub(store, fanout, scheduler, meters);
         this.sse = new SseConnections(config.subscriberBuffer(), config.retry(), meters);
         this.storeFailures = meters.counter("parley.presence.store.failures");
         this.reaped = meters.counter("parley.presence.nodes.reaped");
@@ -466,6 +475,7 @@ public final class PresenceService implements AutoCloseable {
             }
         }
         store.close();
+        fanout.shutdown();
     }
 
     /**
@@ -479,6 +489,7 @@ public final class PresenceService implements AutoCloseable {
         sse.closeAll();
         hub.closeAll("halted");
         store.close();
+        fanout.shutdownNow();
     }
 
     private void cancelTimers() {
