@@ -118,6 +118,31 @@ class PresenceClusterIT {
     }
 
     @Test
+    void withThreeNodesExactlyOneSurvivorReapsTheCrashedOne() throws Exception {
+        PresenceNode a = node("a", GRACE);
+        PresenceNode b = node("b", GRACE);
+        PresenceNode c = node("c", GRACE);
+        try (SseClient onA = SseClient.open(a.url("/v1/presence/stream?room=r"));
+             SseClient onC = SseClient.open(c.url("/v1/presence/stream?room=r"))) {
+            onA.next("snapshot");
+            onC.next("snapshot");
+            await(b.service.joinRoom("r", "b1", "cb1", Map.of()));
+            await(c.service.joinRoom("r", "c1", "cc1", Map.of()));
+            RoomView viewA = new RoomView();
+            RoomView viewC = new RoomView();
+            viewA.awaitMembers(onA, Set.of("b1", "c1"), 15);
+            viewC.awaitMembers(onC, Set.of("b1", "c1"), 15);
+            b.crash();
+            viewA.awaitMembers(onA, Set.of("c1"), 20);
+            viewC.awaitMembers(onC, Set.of("c1"), 20);
+            double reaped = a.meters.counter("parley.presence.nodes.reaped").count()
+                    + c.meters.counter("parley.presence.nodes.reaped").count();
+            assertEquals(1.0, reaped, "one survivor claimed and reaped node b");
+            assertEquals(1, viewA.seen.stream().filter(e -> e.event().equals("leave")).count(), "one leave, not one per survivor");
+        }
+    }
+
+    @Test
     void gracefulStopDoesNotFlapUsersWhoReconnectElsewhere() throws Exception {
         Duration grace = Duration.ofSeconds(3);
         PresenceNode a = node("a", grace);
