@@ -105,7 +105,7 @@ class PresenceClusterIT {
             view.awaitMembers(onA, Set.of("a1"), 20);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAt);
             // bound: lease TTL + grace + one tick to notice + slack for a loaded 2-core machine
-            long bound = LEASE.toMillis() + GRACE.toMillis() + LEASE.toMillis() / 3 + 3000;
+            long bound = LEASE.toMillis() + GRACE.toMillis() + LEASE.toMillis() / 3 + 5000;
             assertTrue(ms <= bound, "leave after " + ms + " ms, bound " + bound);
             System.out.println("crashed node's users left after " + ms + " ms (lease " + LEASE.toMillis() + " + grace " + GRACE.toMillis() + ")");
             assertEquals(Set.of("b1", "b2"), Set.of(offline(users), offline(users)));
@@ -144,7 +144,7 @@ class PresenceClusterIT {
 
     @Test
     void gracefulStopDoesNotFlapUsersWhoReconnectElsewhere() throws Exception {
-        Duration grace = Duration.ofSeconds(3);
+        Duration grace = Duration.ofSeconds(5);   // generous: the reconnects must land within it on a loaded machine
         PresenceNode a = node("a", grace);
         PresenceNode b = node("b", grace);
         try (SseClient onA = SseClient.open(a.url("/v1/presence/stream?room=r"));
