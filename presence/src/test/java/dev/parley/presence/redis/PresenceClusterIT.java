@@ -194,6 +194,7 @@ class PresenceClusterIT {
             a.service.joinRoom("r", "a3", "ca3", Map.of());
             b.service.joinRoom("r", "b3", "cb3", Map.of());
             b.service.setStatus("b1", UserStatus.AWAY);
+            SseClient duringOutage = SseClient.open(a.url("/v1/presence/stream?room=late"));   // SUBSCRIBE refused now
 
             redis.start();   // same port, empty: all history and state lost
             assertTrue(awaitHealth(healthA, Health::ready), "ready again after Redis returned and the node re-registered");
@@ -209,6 +210,11 @@ class PresenceClusterIT {
             }
             var status = b.service.users(List.of("b1", "a2")).toCompletableFuture().get(5, TimeUnit.SECONDS).users();
             assertEquals(UserStatus.AWAY, status.get(0).status(), "the chosen status was re-registered");
+            try (duringOutage) {   // a stream opened during the outage gets its snapshot and live events afterwards
+                duringOutage.next("snapshot");
+                await(b.service.joinRoom("late", "z1", "cz1", Map.of()));
+                assertEquals("z1", duringOutage.until(e -> e.event().equals("join"), 20).user());
+            }
         }
     }
 
