@@ -15,6 +15,7 @@ import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
 import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
+import dev.parley.signaling.room.RoomBridge;
 import dev.parley.signaling.room.RoomRegistry;
 import dev.parley.signaling.ws.WebSocketInstaller;
 import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
@@ -66,7 +67,7 @@ public final class SignalingService implements AutoCloseable {
         this.origins = origins;
         this.ice = ice;
         this.metrics = new SignalingMetrics(meters);
-        this.rooms = new RoomRegistry(codec);
+        this.rooms = new RoomRegistry(codec, bus.isDistributed() ? new RoomBridge(bus, codec.mapper()) : null);
         this.router = new BusPeerRouter(bus);
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
                 Clock.systemUTC(), System::nanoTime);

@@ -300,7 +300,7 @@ public final class NativeHandler implements AutoCloseable {
 
     private void signal(Session s, ClientMessage.Signal sig) throws ProtocolException {
         Optional<Session> local = router.local(sig.to());
-        if (local.isPresent() && (local.get().state() == Session.State.ENDED || !RoomRegistry.shareRoom(s, local.get()))) {
+        if ((local.isPresent() && local.get().state() == Session.State.ENDED) || !rooms.sharesRoomWith(s, sig.to())) {
             throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + sig.to() + " is not in any of your rooms");
         }
         String encoded = codec.encode(new ServerMessage.SignalOut(s.peerId(), sig.kind().wire(), sig.data()));
@@ -315,11 +315,11 @@ public final class NativeHandler implements AutoCloseable {
         }
         if (r.binary() != null) {
             byte[] payload = r.binary();
-            rooms.relay(r.room(), s, r.to(), seq -> Frame.binary(
+            rooms.relay(r.room(), s, r.to(), r.ch(), null, payload, seq -> Frame.binary(
                     codec.encodeBinaryRelay(r.room(), s.peerId(), r.to(), r.ch(), seq, payload), "relay"));
         } else {
             String encoded = codec.encode(new ServerMessage.RelayOut(r.room(), s.peerId(), r.to(), r.ch(), r.d()));
-            rooms.relay(r.room(), s, r.to(), seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
+            rooms.relay(r.room(), s, r.to(), r.ch(), r.d(), null, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
         }
     }
 

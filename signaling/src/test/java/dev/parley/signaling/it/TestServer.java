@@ -2,6 +2,7 @@ package dev.parley.signaling.it;
 
 import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
+import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.presence.cluster.LocalClusterBus;
 import dev.parley.signaling.SignalingConfig;
 import dev.parley.signaling.SignalingService;
@@ -27,7 +28,7 @@ final class TestServer implements AutoCloseable {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    final LocalClusterBus bus = new LocalClusterBus("test-node");
+    final ClusterBus bus;
     final SignalingService service;
     final TokenVerifier tokens;
     private final Server server;
@@ -35,7 +36,13 @@ final class TestServer implements AutoCloseable {
     final ConnectionStatistics statistics = new ConnectionStatistics();
 
     TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice) throws Exception {
+        this(config, tokens, origins, ice, new LocalClusterBus("test-node"));
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus)
+            throws Exception {
         this.tokens = tokens;
+        this.bus = bus;
         service = new SignalingService(config, meters, scheduler, bus, tokens, origins, ice);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
