@@ -28,4 +28,16 @@ class CallPageIT {
             System.out.println(r.output().trim());
         }
     }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void parleyClientResumesAfterAnAbruptDrop() throws Exception {
+        try (TestServer server = TestServer.devMode(SignalingConfig.defaults())) {
+            NodeProject.Result r = NodeProject.node(60, "parley-client-resume.mjs", server.ws("/v1/signal").toString(),
+                    TestServer.DEMO.resolve("parley-client.js").toString());
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("PASS"), r.output());
+            System.out.println(r.output().trim());
+        }
+    }
 }
