@@ -1,11 +1,13 @@
 // The web-demo call page (web-demo/.../call.html) in two headless Chromium pages with fake
 // camera and microphone: both join one room over /v1/signal, connect with perfect negotiation,
 // exchange a data-channel message each way and decode at least 30 video frames.
-// Usage: node call-chromium.mjs http://127.0.0.1:PORT [extra query, e.g. "&relay=1"]
+// Usage: node call-chromium.mjs http://127.0.0.1:PORT [extra query, e.g. "&relay=1"] [expect]
+//   expect = connect (default) | relay (the selected pair must be relayed on both ends)
+//          | refused (must NOT connect within 8 s, and TURN must have answered 401)
 // Prints "PASS ..." with the selected ICE path and exits 0, or the failure and exits 1.
 import { chromium } from 'playwright-core'
 
-const [base, extra = ''] = process.argv.slice(2)
+const [base, extra = '', expect = 'connect'] = process.argv.slice(2)
 if (!base) { console.error('usage: node call-chromium.mjs <http-base> [query]'); process.exit(2) }
 const host = new URL(base).hostname
 const fail = (msg) => { console.error('FAIL ' + msg); process.exit(1) }
@@ -31,6 +33,19 @@ try {
   }
   const a = await open('ann')
   const b = await open('ben')
+  if (expect === 'refused') {
+    await a.waitForFunction(() => window.parleyCall && window.parleyCall.peers.size === 1, null, { timeout: 15000 })
+    await a.waitForTimeout(8000) // a relay-only call with bad credentials has nothing to connect with
+    const s = await a.evaluate(() => ({
+      state: [...window.parleyCall.peers.values()][0].pc.connectionState,
+      errors: window.parleyCall.iceErrors
+    }))
+    if (s.state === 'connected') fail('connected with wrong TURN credentials')
+    if (!s.errors.some((e) => e.errorCode === 401)) fail('no 401 from TURN: ' + JSON.stringify(s.errors))
+    console.log(`PASS refused: state ${s.state}, TURN said ${JSON.stringify(s.errors[0])}`)
+    await browser.close()
+    process.exit(0)
+  }
   const connected = (page) => page.waitForFunction(() => {
     const c = window.parleyCall
     if (!c || c.peers.size !== 1) return false
@@ -69,6 +84,7 @@ try {
     return window.parleyCall.selectedPath(p.pc)
   })
   const path = await pathOf(a)
+  if (expect === 'relay' && (path.local !== 'relay' || path.remote !== 'relay')) fail('not relayed: ' + JSON.stringify(path))
   const politeness = await Promise.all([a, b].map((p) => p.evaluate(() => [...window.parleyCall.peers.values()][0].polite)))
   if (politeness[0] === politeness[1]) fail('both sides have polite=' + politeness[0])
   console.log(`PASS call connected, data channel both ways, frames decoded ${fa}/${fb}, path ${JSON.stringify(path)}`)

@@ -24,7 +24,7 @@ const log = (text) => {
 
 /** peerId -> { pc, dc, polite, makingOffer, ignoreOffer, tile, path } */
 const peers = new Map()
-const state = { peers, messages: [], client: null, stream: null }
+const state = { peers, messages: [], iceErrors: [], client: null, stream: null }
 window.parleyCall = state // for tests and the curious
 
 const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } })
@@ -81,6 +81,10 @@ function addPeer (peerId, userId, polite) {
     }
   }
   pc.onconnectionstatechange = () => log(`${peerId}: ${pc.connectionState}`)
+  pc.onicecandidateerror = (e) => {
+    state.iceErrors.push({ url: e.url, errorCode: e.errorCode, errorText: e.errorText })
+    if (e.errorCode === 401) log(`TURN refused our credentials (${e.url})`)
+  }
   dc.onmessage = ({ data }) => {
     state.messages.push({ from: peerId, data })
     log(`${userId || peerId}: ${data}`)
