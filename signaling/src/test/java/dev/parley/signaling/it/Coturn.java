@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,16 +30,22 @@ final class Coturn implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     Coturn(String secret) throws Exception {
+        this(secret, List.of(), "127.0.0.1");
+    }
+
+    /** @param prefix command prefix, e.g. {@code ip netns exec NS}, to run it in a network namespace */
+    Coturn(String secret, List<String> prefix, String ip) throws Exception {
         String turnserver = NodeProject.which("turnserver");
-        port = freePort();
+        port = prefix.isEmpty() ? freePort() : 3478;
         dir = Files.createTempDirectory("parley-coturn");
         int minPort = 40000 + ThreadLocalRandom.current().nextInt(200) * 100;
-        process = new ProcessBuilder(turnserver, "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(turnserver, "-n", "--listening-ip=" + ip, "--relay-ip=" + ip,
                 "--listening-port=" + port, "--min-port=" + minPort, "--max-port=" + (minPort + 99), "--realm=parley",
                 "--use-auth-secret", "--static-auth-secret=" + secret, "--fingerprint", "--allow-loopback-peers",
                 "--no-tls", "--no-dtls", "--no-cli", "--userdb=" + dir.resolve("turn.db"),
-                "--pidfile=" + dir.resolve("turn.pid"), "--log-file=stdout", "--simple-log")
-                .redirectErrorStream(true).start();
+                "--pidfile=" + dir.resolve("turn.pid"), "--log-file=stdout", "--simple-log"));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {

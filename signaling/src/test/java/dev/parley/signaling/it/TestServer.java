@@ -48,12 +48,17 @@ final class TestServer implements AutoCloseable {
 
     TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus)
             throws Exception {
+        this(config, tokens, origins, ice, bus, "127.0.0.1");
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
+               String host) throws Exception {
         this.tokens = tokens;
         this.bus = bus;
         service = new SignalingService(config, meters, scheduler, bus, tokens, origins, ice);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(0);
         connector.addBean(statistics);
         server.addConnector(connector);
