@@ -15,6 +15,7 @@ import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
 import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
+import dev.parley.signaling.room.NodeWatch;
 import dev.parley.signaling.room.RoomBridge;
 import dev.parley.signaling.room.RoomRegistry;
 import dev.parley.signaling.ws.WebSocketInstaller;
@@ -23,6 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.slf4j.Logger;
@@ -57,6 +60,9 @@ public final class SignalingService implements AutoCloseable {
     private final YWebrtcHub ywebrtc;
     private final PeerjsHub peerjs;
     private final PeerjsKeys peerjsKeys;
+    private final NodeWatch nodes;
+    private final ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> nodeBeat;
     private volatile boolean ready;
     private volatile boolean draining;
 
@@ -67,6 +73,8 @@ public final class SignalingService implements AutoCloseable {
         this.origins = origins;
         this.ice = ice;
         this.metrics = new SignalingMetrics(meters);
+        this.scheduler = scheduler;
+        this.nodes = bus.isDistributed() ? new NodeWatch(bus, config.heartbeat(), System::nanoTime) : null;
         this.rooms = new RoomRegistry(codec, bus.isDistributed() ? new RoomBridge(bus, codec.mapper()) : null);
         this.router = new BusPeerRouter(bus);
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
@@ -101,9 +109,25 @@ public final class SignalingService implements AutoCloseable {
                     + "who may join any room. Never expose this to the internet. ***");
         }
         nativeHandler.start();
+        if (nodes != null) {
+            nodes.start();
+            long ms = config.heartbeat().toMillis();
+            nodeBeat = scheduler.scheduleWithFixedDelay(this::beat, 0, ms, TimeUnit.MILLISECONDS);
+        }
         ywebrtc.start();
         peerjs.start();
         ready = true;
+    }
+
+    private void beat() {
+        try {
+            for (String gone : nodes.beat()) {
+                LOG.warn("node {} went silent: removing its members from shared rooms", gone);
+                rooms.removeNode(gone, "node-gone");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("node heartbeat failed", e);
+        }
     }
 
     public boolean isReady() {
@@ -141,6 +165,12 @@ public final class SignalingService implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        if (nodeBeat != null) {
+            nodeBeat.cancel(false);
+        }
+        if (nodes != null) {
+            nodes.close();
+        }
         nativeHandler.close();
         ywebrtc.close();
         peerjs.close();

@@ -213,6 +213,29 @@ public final class RoomRegistry {
         return false;
     }
 
+    /** A node went silent: its members leave every room here, as {@code peer-left{reason}}. */
+    public void removeNode(String nodeId, String reason) {
+        for (Room room : rooms.values()) {
+            room.lock().lock();
+            try {
+                var it = room.remote().values().iterator();
+                while (it.hasNext()) {
+                    RemoteMember rm = it.next();
+                    if (!rm.nodeId().equals(nodeId)) {
+                        continue;
+                    }
+                    it.remove();
+                    String encoded = codec.encode(new ServerMessage.PeerLeft(room.name(), rm.peerId(), reason));
+                    for (Member local : room.members().values()) {
+                        local.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
+                    }
+                }
+            } finally {
+                room.lock().unlock();
+            }
+        }
+    }
+
     /** A room event from another node (runs on the bus's thread, never on a network I/O thread). */
     private void onRemote(String name, JsonNode m) {
         Room room = rooms.get(name);

@@ -97,4 +97,34 @@ class ClusterIT {
             }
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void membersOfACrashedNodeLeave() throws Exception {
+        SignalingConfig fast = SignalingConfig.defaults().withHeartbeat(Duration.ofMillis(300));
+        try (TestClusterNetwork net = new TestClusterNetwork();
+             TestServer n1 = new TestServer(fast, TokenVerifier.devMode(), OriginPolicy.of(List.of()),
+                     TestServer.ice(Duration.ofHours(1)), net.node("n1"))) {
+            TestServer n2 = new TestServer(fast, TokenVerifier.devMode(), OriginPolicy.of(List.of()),
+                    TestServer.ice(Duration.ofHours(1)), net.node("n2"));
+            WebSocketClient client = new WebSocketClient();
+            client.start();
+            try (RecordingClient a = RecordingClient.connect(client, n1.ws("/v1/signal"));
+                 RecordingClient b = RecordingClient.connect(client, n2.ws("/v1/signal"))) {
+                a.hello();
+                String pb = b.hello().path("peerId").asText();
+                a.send("{\"t\":\"join\",\"room\":\"y\"}");
+                a.expect("joined");
+                b.send("{\"t\":\"join\",\"room\":\"y\"}");
+                b.expect("joined");
+                assertEquals(pb, a.await("peer-joined").path("peerId").asText());
+                n2.close(); // no goodbye: its heartbeats just stop
+                JsonNode left = a.await(m -> "peer-left".equals(m.path("t").asText()), Duration.ofSeconds(10), "peer-left");
+                assertEquals(pb, left.path("peerId").asText());
+                assertEquals("node-gone", left.path("reason").asText());
+            } finally {
+                client.stop();
+            }
+        }
+    }
 }
