@@ -4,6 +4,7 @@ import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
 import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.signaling.handler.NativeHandler;
+import dev.parley.signaling.http.AdminServlet;
 import dev.parley.signaling.http.IceServersServlet;
 import dev.parley.signaling.http.PeerjsServlet;
 import dev.parley.signaling.compat.peerjs.PeerjsHub;
@@ -87,6 +88,8 @@ public final class SignalingService implements AutoCloseable {
                 .install(context);
         context.addServlet(new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
                 config.peerjsDiscovery())), "/compat/peerjs/*");
+        context.addServlet(new ServletHolder(new AdminServlet(origins, tokens, codec.mapper(), rooms, nativeHandler)),
+                "/admin/*");
         context.addServlet(new ServletHolder(new IceServersServlet(origins, tokens, codec.mapper(), ice)), "/v1/ice-servers");
     }
 

@@ -350,6 +350,7 @@ public final class NativeHandler implements AutoCloseable {
             return false;
         }
         Outlet o = s.get().outlet();
+        metrics.error(ErrorCode.KICKED.wire());
         endSession(s.get(), "kicked");
         if (o != null) {
             o.send(Frame.text(codec.encode(ServerMessage.Error.of(ErrorCode.KICKED, reason, null)), "error"));

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -30,6 +31,8 @@ final class TestServer implements AutoCloseable {
     final SignalingService service;
     final TokenVerifier tokens;
     private final Server server;
+    /** Bytes on the wire, for measurements. */
+    final ConnectionStatistics statistics = new ConnectionStatistics();
 
     TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice) throws Exception {
         this.tokens = tokens;
@@ -38,6 +41,7 @@ final class TestServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        connector.addBean(statistics);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         service.install(context);
