@@ -104,7 +104,8 @@ public final class ParleyNode implements AutoCloseable {
         String secret = turnSecrets.get(0);
         String host = config.publicHost() != null ? config.publicHost() : LocalIceServers.hostOf(turnExternalIp);
         LocalIceServers ice = new LocalIceServers(host, secret, config.iceTtl());
-        signaling = new SignalingService(SignalingConfig.defaults(), metrics.registry(), scheduler, bus, tokens, origins, ice);
+        signaling = new SignalingService(SignalingConfig.defaults(), metrics.registry(), scheduler, bus, tokens, origins, ice,
+                new PresenceAdapter(presence));
         lifecycle.add(Component.of("signaling", null, () -> {
             ice.bind(turn);
             signaling.start();

@@ -13,6 +13,7 @@ import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.presence.PresenceSink;
 import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
 import dev.parley.signaling.room.RoomRegistry;
@@ -61,6 +62,13 @@ public final class SignalingService implements AutoCloseable {
 
     public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
                             ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice) {
+        this(config, meters, scheduler, bus, tokens, origins, ice, PresenceSink.NONE);
+    }
+
+    /** As above, telling {@code presence} about every session, room join/leave, chosen status and end. */
+    public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
+                            ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice,
+                            PresenceSink presence) {
         this.config = config;
         this.tokens = tokens;
         this.origins = origins;
@@ -69,7 +77,7 @@ public final class SignalingService implements AutoCloseable {
         this.rooms = new RoomRegistry(codec);
         this.router = new BusPeerRouter(bus);
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
-                Clock.systemUTC(), System::nanoTime);
+                Clock.systemUTC(), System::nanoTime, presence);
         this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(), System::nanoTime);
         this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
                 config.maxConnections(), System::nanoTime);

@@ -12,6 +12,8 @@ import dev.parley.signaling.protocol.ErrorCode;
 import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ProtocolException;
 import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.presence.PresenceMeta;
+import dev.parley.signaling.presence.PresenceSink;
 import dev.parley.signaling.room.Frame;
 import dev.parley.signaling.room.Outlet;
 import dev.parley.signaling.room.PeerRouter;
@@ -54,6 +56,7 @@ public final class NativeHandler implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final LongSupplier nanos;
+    private final PresenceSink presence;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
     private final ServerMessage.Limits limits;
@@ -62,6 +65,13 @@ public final class NativeHandler implements AutoCloseable {
     public NativeHandler(SignalingConfig config, MessageCodec codec, RoomRegistry rooms, PeerRouter router,
                          TokenVerifier tokens, IceServerProvider ice, SignalingMetrics metrics,
                          ScheduledExecutorService scheduler, Clock clock, LongSupplier nanos) {
+        this(config, codec, rooms, router, tokens, ice, metrics, scheduler, clock, nanos, PresenceSink.NONE);
+    }
+
+    public NativeHandler(SignalingConfig config, MessageCodec codec, RoomRegistry rooms, PeerRouter router,
+                         TokenVerifier tokens, IceServerProvider ice, SignalingMetrics metrics,
+                         ScheduledExecutorService scheduler, Clock clock, LongSupplier nanos, PresenceSink presence) {
+        this.presence = presence;
         this.config = config;
         this.codec = codec;
         this.rooms = rooms;
@@ -211,12 +221,15 @@ public final class NativeHandler implements AutoCloseable {
                 if (!rooms.leave(l.room(), s, "left", true)) {
                     throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "not in room " + l.room());
                 }
+                presence.leaveRoom(l.room(), s.sessionId());
             } else if (m instanceof ClientMessage.Signal sig) {
                 signal(s, sig);
             } else if (m instanceof ClientMessage.Relay r) {
                 relay(s, r);
             } else if (m instanceof ClientMessage.IceServersRequest) {
                 pushIceServers(c, s);
+            } else if (m instanceof ClientMessage.Status st) {
+                presence.setStatus(s.userId(), st.away());
             } else if (m instanceof ClientMessage.Bye) {
                 endSession(s, "bye");
                 c.closed = true;
@@ -272,6 +285,7 @@ public final class NativeHandler implements AutoCloseable {
         sessions.put(s.sessionId(), s);
         router.register(s);
         c.session = s;
+        presence.connect(s.userId(), s.sessionId());
         IceServers iceServers = ice.forUser(s.userId());
         noteIce(c, iceServers);
         s.reply(welcomeFrame(s, iceServers, false, 0));
@@ -296,6 +310,7 @@ public final class NativeHandler implements AutoCloseable {
             throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "at most " + config.maxRoomsPerSession() + " rooms per session");
         }
         rooms.join(j.room(), s, j.meta(), config.maxPeersPerRoom());
+        presence.joinRoom(j.room(), s.userId(), s.sessionId(), PresenceMeta.of(j.meta()));
     }
 
     private void signal(Session s, ClientMessage.Signal sig) throws ProtocolException {
@@ -341,6 +356,7 @@ public final class NativeHandler implements AutoCloseable {
         }
         sessions.remove(s.sessionId(), s);
         router.unregister(s);
+        presence.disconnect(s.sessionId());
     }
 
     /** Admin kick: the peer gets an error and a close; its session ends at once (no resume). */
@@ -390,6 +406,8 @@ public final class NativeHandler implements AutoCloseable {
             return "ping";
         } else if (m instanceof ClientMessage.IceServersRequest) {
             return "ice-servers";
+        } else if (m instanceof ClientMessage.Status) {
+            return "status";
         }
         return "bye";
     }
