@@ -13,6 +13,9 @@ import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.cluster.ClusterRooms;
+import dev.parley.signaling.cluster.RoomDirectory;
+import dev.parley.signaling.cluster.SessionMover;
 import dev.parley.signaling.presence.PresenceSink;
 import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
@@ -54,6 +57,8 @@ public final class SignalingService implements AutoCloseable {
     private final RoomRegistry rooms;
     private final PeerRouter router;
     private final NativeHandler nativeHandler;
+    private final ClusterRooms cluster;
+    private final SessionMover mover;
     private final YWebrtcHub ywebrtc;
     private final PeerjsHub peerjs;
     private final PeerjsKeys peerjsKeys;
@@ -69,6 +74,16 @@ public final class SignalingService implements AutoCloseable {
     public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
                             ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice,
                             PresenceSink presence) {
+        this(config, meters, scheduler, bus, tokens, origins, ice, presence, null);
+    }
+
+    /**
+     * As above; with a {@code directory} (Redis) rooms are cluster-wide: rosters, peer-joined/left and
+     * room relays span every node sharing it, and sessions can resume on another node.
+     */
+    public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
+                            ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice,
+                            PresenceSink presence, RoomDirectory directory) {
         this.config = config;
         this.tokens = tokens;
         this.origins = origins;
@@ -78,6 +93,15 @@ public final class SignalingService implements AutoCloseable {
         this.router = new BusPeerRouter(bus);
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
                 Clock.systemUTC(), System::nanoTime, presence);
+        if (directory != null) {
+            this.cluster = new ClusterRooms(bus.nodeId(), bus, directory, rooms, codec, scheduler, Clock.systemUTC());
+            cluster.binaryCodec(codec);
+            this.mover = new SessionMover(bus.nodeId(), bus, directory, codec.mapper(), scheduler, Duration.ofMillis(1500));
+            nativeHandler.cluster(cluster, mover);
+        } else {
+            this.cluster = null;
+            this.mover = null;
+        }
         this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(), System::nanoTime);
         this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
                 config.maxConnections(), System::nanoTime);
@@ -105,6 +129,10 @@ public final class SignalingService implements AutoCloseable {
         if (tokens.isDevMode()) {
             LOG.warn("*** signaling runs in DEV MODE: no --auth-secret, every client is an anonymous user "
                     + "who may join any room. Never expose this to the internet. ***");
+        }
+        if (cluster != null) {
+            cluster.start();
+            mover.start(nativeHandler);
         }
         nativeHandler.start();
         ywebrtc.start();
@@ -150,9 +178,18 @@ public final class SignalingService implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        if (cluster != null) {
+            // sessions continue on other nodes: park them, stop answering takeovers
+            nativeHandler.parkAll();
+            mover.close();
+        }
         nativeHandler.close();
         ywebrtc.close();
         peerjs.close();
         router.close();
+        if (cluster != null) {
+            cluster.retire(config.resumeGrace());
+            cluster.close();
+        }
     }
 }

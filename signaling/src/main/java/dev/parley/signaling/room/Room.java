@@ -7,14 +7,18 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A named room and its members in join order. Everything that fans out to the room (join and leave
- * events, relays) runs under {@link #lock()}, so every member sees the room's events in one order.
+ * A named room: its local members in join order and, when rooms are cluster-wide, the members on
+ * other nodes as last heard. Everything that fans out to the room (join and leave events, relays)
+ * runs under {@link #lock()}, so every local member sees the room's events in one order.
  */
 public final class Room {
 
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Map<String, RemotePeer> remote = new LinkedHashMap<>();
+    private int pending;
+    private long nextOrder;
     private boolean closed;
 
     Room(String name) {
@@ -34,6 +38,28 @@ public final class Room {
         return members;
     }
 
+    /** Members on other nodes, guarded by {@link #lock()}. */
+    Map<String, RemotePeer> remote() {
+        return remote;
+    }
+
+    /** Joins in flight (cluster mode), guarded by {@link #lock()}: the room stays open for them. */
+    int pending() {
+        return pending;
+    }
+
+    void pending(int delta) {
+        pending += delta;
+    }
+
+    long nextOrder() {
+        return ++nextOrder;
+    }
+
+    boolean idle() {
+        return members.isEmpty() && pending == 0;
+    }
+
     /** True once the room emptied and left the registry; a joiner must look it up again. */
     boolean closed() {
         return closed;
@@ -48,6 +74,16 @@ public final class Room {
         lock.lock();
         try {
             return new ArrayList<>(members.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A copy of the members on other nodes. */
+    public List<RemotePeer> remoteSnapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(remote.values());
         } finally {
             lock.unlock();
         }

@@ -6,22 +6,34 @@ import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ProtocolException;
 import dev.parley.signaling.protocol.ServerMessage;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 
 /**
  * This node's rooms. Joins, leaves and relays take the room's lock, so membership changes and room
- * messages reach every member in the same order. Empty rooms are removed.
+ * messages reach every local member in the same order. Empty rooms are removed. In cluster mode a
+ * room also knows its members on other nodes ({@link RemotePeer}): the cluster layer feeds their
+ * joins and leaves in ({@code remote*} methods) and the roster of {@code joined} includes them.
  */
 public final class RoomRegistry {
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final MessageCodec codec;
+    private volatile RoomListener listener = RoomListener.NONE;
 
     public RoomRegistry(MessageCodec codec) {
         this.codec = codec;
+    }
+
+    public void listener(RoomListener listener) {
+        this.listener = listener;
     }
 
     public int roomCount() {
@@ -36,43 +48,127 @@ public final class RoomRegistry {
         return new ArrayList<>(rooms.values());
     }
 
-    /**
-     * Adds a session to a room: the joiner gets {@code joined} with the roster, every other member
-     * {@code peer-joined}, each with its own {@code polite} flag.
-     */
-    public void join(String name, Session session, JsonNode meta, int maxPeers) throws ProtocolException {
+    /** The room, created (and announced to the listener) if needed, with its lock held. */
+    private Room lockOpen(String name) {
         while (true) {
-            Room room = rooms.computeIfAbsent(name, Room::new);
+            boolean[] created = new boolean[1];
+            Room room = rooms.computeIfAbsent(name, n -> {
+                created[0] = true;
+                return new Room(n);
+            });
+            if (created[0]) {
+                listener.opened(name);
+            }
             room.lock().lock();
-            try {
-                if (room.closed()) {
-                    continue;
-                }
-                Map<String, Member> members = room.members();
-                if (members.containsKey(session.peerId())) {
-                    throw new ProtocolException(ErrorCode.ALREADY_IN_ROOM, "already in room " + name);
-                }
-                if (members.size() >= maxPeers) {
-                    throw new ProtocolException(ErrorCode.ROOM_FULL, "room " + name + " has " + maxPeers + " peers already");
-                }
-                List<ServerMessage.RosterEntry> roster = new ArrayList<>(members.size());
-                for (Member m : members.values()) {
-                    String other = m.peerId();
-                    roster.add(new ServerMessage.RosterEntry(other, m.session().userId(), m.meta(),
-                            Polite.toward(session.peerId(), other)));
-                    String encoded = codec.encode(new ServerMessage.PeerJoined(name, session.peerId(), session.userId(),
-                            meta, Polite.toward(other, session.peerId())));
-                    m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
-                }
-                members.put(session.peerId(), new Member(session, meta));
-                session.rooms().add(name);
-                String joined = codec.encode(new ServerMessage.Joined(name, roster));
-                session.deliver(seq -> Frame.text(MessageCodec.stamp(joined, seq), "joined"));
-                return;
-            } finally {
-                room.lock().unlock();
+            if (!room.closed()) {
+                return room;
+            }
+            room.lock().unlock();
+        }
+    }
+
+    private void closeIfIdle(Room room) {
+        if (room.idle()) {
+            room.markClosed();
+            room.remote().clear();
+            if (rooms.remove(room.name(), room)) {
+                listener.closed(room.name());
             }
         }
+    }
+
+    /**
+     * Adds a session to a room (single node): the joiner gets {@code joined} with the roster, every
+     * other member {@code peer-joined}, each with its own {@code polite} flag.
+     */
+    public void join(String name, Session session, JsonNode meta, int maxPeers) throws ProtocolException {
+        Room room = lockOpen(name);
+        try {
+            if (room.members().containsKey(session.peerId())) {
+                throw new ProtocolException(ErrorCode.ALREADY_IN_ROOM, "already in room " + name);
+            }
+            if (room.members().size() + room.remote().size() >= maxPeers) {
+                closeIfIdle(room);
+                throw new ProtocolException(ErrorCode.ROOM_FULL, "room " + name + " has " + maxPeers + " peers already");
+            }
+            admit(room, session, meta, room.nextOrder(), List.of());
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** Cluster mode: keeps the room open (and its events flowing in) while a join is checked elsewhere. */
+    public void hold(String name) {
+        Room room = lockOpen(name);
+        try {
+            room.pending(1);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** Ends a {@link #hold} whose join did not happen. */
+    public void release(String name) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            room.pending(-1);
+            closeIfIdle(room);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /**
+     * Cluster mode: completes a {@link #hold}ed join that the shared directory accepted with join
+     * {@code order}; {@code others} are the room's members on other nodes at that moment.
+     */
+    public void joinHeld(String name, Session session, JsonNode meta, long order, Collection<RemotePeer> others) {
+        Room room = lockOpen(name);
+        try {
+            room.pending(-1);
+            if (session.state() == Session.State.ENDED || room.members().containsKey(session.peerId())) {
+                closeIfIdle(room);
+                return;
+            }
+            admit(room, session, meta, order, others);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    private void admit(Room room, Session session, JsonNode meta, long order, Collection<RemotePeer> others) {
+        String name = room.name();
+        for (RemotePeer p : others) {
+            if (!room.members().containsKey(p.peerId())) {
+                room.remote().putIfAbsent(p.peerId(), p);
+            }
+        }
+        record Entry(String peerId, String userId, JsonNode meta, long order) { }
+        List<Entry> all = new ArrayList<>();
+        for (Member m : room.members().values()) {
+            String other = m.peerId();
+            all.add(new Entry(other, m.session().userId(), m.meta(), m.order()));
+            String encoded = codec.encode(new ServerMessage.PeerJoined(name, session.peerId(), session.userId(),
+                    meta, Polite.toward(other, session.peerId())));
+            m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
+        }
+        for (RemotePeer p : room.remote().values()) {
+            all.add(new Entry(p.peerId(), p.userId(), p.meta(), p.order()));
+        }
+        all.sort(Comparator.comparingLong(Entry::order));
+        List<ServerMessage.RosterEntry> roster = new ArrayList<>(all.size());
+        for (Entry e : all) {
+            roster.add(new ServerMessage.RosterEntry(e.peerId(), e.userId(), e.meta(),
+                    Polite.toward(session.peerId(), e.peerId())));
+        }
+        room.members().put(session.peerId(), new Member(session, meta, order));
+        session.rooms().add(name);
+        String joined = codec.encode(new ServerMessage.Joined(name, roster));
+        session.deliver(seq -> Frame.text(MessageCodec.stamp(joined, seq), "joined"));
     }
 
     /** Removes a session from a room; the others get {@code peer-left{reason}}. False if it was not there. */
@@ -95,10 +191,7 @@ public final class RoomRegistry {
                 String left = codec.encode(new ServerMessage.Left(name, reason));
                 session.deliver(seq -> Frame.text(MessageCodec.stamp(left, seq), "left"));
             }
-            if (room.members().isEmpty()) {
-                room.markClosed();
-                rooms.remove(name, room);
-            }
+            closeIfIdle(room);
             return true;
         } finally {
             room.lock().unlock();
@@ -106,12 +199,43 @@ public final class RoomRegistry {
     }
 
     /**
-     * Sends a relay to every other member (or to {@code to} only), in room order.
+     * Takes a session out of a room without telling anyone (it moves to another node, which takes
+     * its place). Returns its membership, or null.
+     */
+    public Member drop(String name, Session session) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return null;
+        }
+        room.lock().lock();
+        try {
+            Member m = room.members().remove(session.peerId());
+            closeIfIdle(room);
+            return m;
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** Puts a session that moved here from another node into a room without any event. */
+    public void adopt(String name, Session session, JsonNode meta, long order) {
+        Room room = lockOpen(name);
+        try {
+            room.remote().remove(session.peerId());
+            room.members().put(session.peerId(), new Member(session, meta, order));
+            session.rooms().add(name);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /**
+     * Sends a relay to every other local member (or to {@code to} only), in room order.
      *
      * @param encode builds the recipient's frame for its seq
-     * @return the number of recipients
+     * @return the number of local recipients, or -1 when {@code to} is a member on another node
      */
-    public int relay(String name, Session from, String to, java.util.function.LongFunction<Frame> encode)
+    public int relay(String name, Session from, String to, LongFunction<Frame> encode)
             throws ProtocolException {
         Room room = rooms.get(name);
         if (room == null) {
@@ -126,6 +250,9 @@ public final class RoomRegistry {
             if (to != null) {
                 Member target = members.get(to);
                 if (target == null) {
+                    if (room.remote().containsKey(to)) {
+                        return -1;
+                    }
                     throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + to + " is not in room " + name);
                 }
                 target.session().deliver(encode);
@@ -160,6 +287,126 @@ public final class RoomRegistry {
         } finally {
             room.lock().unlock();
         }
+    }
+
+    // ---- cluster mode: what other nodes report ----
+
+    /** A peer on another node joined: local members get {@code peer-joined} unless it was known. */
+    public void remoteJoined(String name, RemotePeer p) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            if (room.closed() || room.members().containsKey(p.peerId())
+                    || room.remote().putIfAbsent(p.peerId(), p) != null) {
+                return;
+            }
+            for (Member m : room.members().values()) {
+                String encoded = codec.encode(new ServerMessage.PeerJoined(name, p.peerId(), p.userId(), p.meta(),
+                        Polite.toward(m.peerId(), p.peerId())));
+                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** A peer on another node left: local members get {@code peer-left{reason}} if it was known. */
+    public void remoteLeft(String name, String peerId, String reason) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            if (room.remote().remove(peerId) == null) {
+                return;
+            }
+            String encoded = codec.encode(new ServerMessage.PeerLeft(name, peerId, reason));
+            for (Member m : room.members().values()) {
+                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** A relay from a peer on another node: to {@code to} if it is local, else to every local member. */
+    public void remoteRelay(String name, String from, String to, LongFunction<Frame> encode) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            if (to != null) {
+                Member target = room.members().get(to);
+                if (target != null) {
+                    target.session().deliver(encode);
+                }
+                return;
+            }
+            for (Member m : room.members().values()) {
+                if (!m.peerId().equals(from)) {
+                    m.session().deliver(encode);
+                }
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /**
+     * Replaces what this node knows of a room's members elsewhere with {@code truth} (a fresh read of
+     * the shared directory): new ones are announced, missing ones leave with {@code reason}.
+     */
+    public void reconcile(String name, Collection<RemotePeer> truth, String reason) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        Set<String> keep = new HashSet<>();
+        for (RemotePeer p : truth) {
+            keep.add(p.peerId());
+        }
+        List<String> gone = new ArrayList<>();
+        room.lock().lock();
+        try {
+            for (String id : room.remote().keySet()) {
+                if (!keep.contains(id)) {
+                    gone.add(id);
+                }
+            }
+        } finally {
+            room.lock().unlock();
+        }
+        for (String id : gone) {
+            remoteLeft(name, id, reason);
+        }
+        for (RemotePeer p : truth) {
+            remoteJoined(name, p);
+        }
+    }
+
+    /** True when {@code peerId} is known as a member, here or on another node, of a room {@code s} is in. */
+    public boolean sharesRoomWith(Session s, String peerId) {
+        for (String r : s.rooms()) {
+            Room room = rooms.get(r);
+            if (room == null) {
+                continue;
+            }
+            room.lock().lock();
+            try {
+                if (room.members().containsKey(peerId) || room.remote().containsKey(peerId)) {
+                    return true;
+                }
+            } finally {
+                room.lock().unlock();
+            }
+        }
+        return false;
     }
 
     /** True when both sessions are members of at least one common room. */
