@@ -152,17 +152,14 @@ public final class SignalingService implements AutoCloseable {
         peerjs.drain(1012);
     }
 
-    /** {@link #drain()}, then waits up to {@code timeout} for the connections to go. */
-    public void shutdownGracefully(Duration timeout) {
+    /** {@link #drain()}, then waits up to {@code timeout} for the connections to go; true if they all went. */
+    public boolean shutdownGracefully(Duration timeout) {
         drain();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (metrics.connections() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            return metrics.awaitNoConnections(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -25,8 +25,6 @@ import dev.parley.signaling.room.Session;
 import dev.parley.signaling.room.TokenBucket;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
@@ -41,9 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The native protocol ({@code signaling/PROTOCOL.md}): handles each client message of a
- * {@link NativeConnection}, keeps sessions across reconnects, and runs one periodic sweep (pings,
- * dead connections, hello timeouts, token expiry, ICE credential refresh). Never blocks: every
- * send is queued on the connection's {@link Outlet}.
+ * {@link NativeConnection} and keeps sessions across reconnects; {@link Liveness} runs the periodic
+ * sweep (pings, dead connections, hello timeouts, token expiry, ICE credential refresh). Never
+ * blocks: every send is queued on the connection's {@link Outlet}.
  */
 public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
 
@@ -63,6 +61,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
     private final ServerMessage.Limits limits;
+    private final Liveness liveness;
     private ScheduledFuture<?> sweeper;
     private volatile ClusterRooms cluster;
     private volatile SessionMover mover;
@@ -89,6 +88,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         this.nanos = nanos;
         this.limits = new ServerMessage.Limits(config.maxFrameBytes(), config.maxRoomsPerSession(),
                 config.maxPeersPerRoom(), config.ratePerSecond(), config.burst());
+        this.liveness = new Liveness(this, config, metrics, clock, nanos);
     }
 
     /** Cluster mode: rooms are shared with the other nodes through {@code cluster}. Set before start. */
@@ -453,10 +453,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
 
     private void signal(Session s, ClientMessage.Signal sig) throws ProtocolException {
         Optional<Session> local = router.local(sig.to());
-        if (local.isPresent() && (local.get().state() == Session.State.ENDED || !RoomRegistry.shareRoom(s, local.get()))) {
-            throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + sig.to() + " is not in any of your rooms");
-        }
-        if (local.isEmpty() && cluster != null && !rooms.sharesRoomWith(s, sig.to())) {
+        if ((local.isPresent() && local.get().state() == Session.State.ENDED) || !rooms.sharesRoomWith(s, sig.to())) {
             throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + sig.to() + " is not in any of your rooms");
         }
         String encoded = codec.encode(new ServerMessage.SignalOut(s.peerId(), sig.kind().wire(), sig.data()));
@@ -485,7 +482,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         }
     }
 
-    private void pushIceServers(NativeConnection c, Session s) {
+    void pushIceServers(NativeConnection c, Session s) {
         IceServers iceServers = ice.forUser(s.userId());
         noteIce(c, iceServers);
         reply(c, new ServerMessage.IceServersUpdate(iceServers.servers(), iceServers.expiresAt().toEpochMilli()));
@@ -531,7 +528,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         c.outlet.send(Frame.text(codec.encode(m), m.type()));
     }
 
-    private void fail(NativeConnection c, ErrorCode code, String msg, String ref) {
+    void fail(NativeConnection c, ErrorCode code, String msg, String ref) {
         metrics.error(code.wire());
         reply(c, ServerMessage.Error.of(code, msg, ref));
         if (code.fatal()) {
@@ -564,55 +561,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
     // ---- timers ----
 
     void sweep() {
-        try {
-            long now = nanos.getAsLong();
-            long hb = config.heartbeat().toNanos();
-            Instant wall = clock.instant();
-            for (NativeConnection c : connections) {
-                if (c.closed) {
-                    continue;
-                }
-                long idle = now - c.lastInboundNanos;
-                Session s = c.session;
-                if (idle >= hb + hb / 2) {
-                    metrics.error("heartbeat-timeout");
-                    c.closed = true;
-                    c.outlet.abort();
-                    onClose(c, false);
-                    continue;
-                }
-                if (s == null) {
-                    if (now - c.openedNanos >= config.helloTimeout().toNanos()) {
-                        fail(c, ErrorCode.HELLO_TIMEOUT, "no hello within " + config.helloTimeout().toMillis() + " ms", null);
-                    }
-                    continue;
-                }
-                if (idle >= hb / 2) {
-                    c.outlet.ping();
-                }
-                if (s.principal().isExpired(wall)) {
-                    fail(c, ErrorCode.TOKEN_EXPIRED, "your token expired; reconnect with a fresh one", null);
-                    endSession(s, "token-expired");
-                    continue;
-                }
-                refreshIce(c, s, wall);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("signaling sweep failed", e);
-        }
-    }
-
-    /** Pushes fresh ICE servers once less than a fifth of the credentials' lifetime is left. */
-    private void refreshIce(NativeConnection c, Session s, Instant wall) {
-        Instant exp = c.iceExpiresAt;
-        Instant issued = c.iceIssuedAt;
-        if (exp == null || issued == null) {
-            return;
-        }
-        Duration lifetime = Duration.between(issued, exp);
-        if (Duration.between(wall, exp).compareTo(lifetime.dividedBy(5)) <= 0) {
-            pushIceServers(c, s);
-        }
+        liveness.sweep(connections);
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.Optional;
  * Operator API for native-protocol rooms on this node:
  * <pre>
  * GET  /admin/rooms                                  [{"room":..,"peers":n}]
- * GET  /admin/rooms/{room}/peers                     [{"peerId","userId","meta","state"}]
+ * GET  /admin/rooms/{room}/peers                     [{"peerId","userId","meta","state"[,"node"]}]
  * POST /admin/rooms/{room}/peers/{peerId}/kick       {"kicked":true}   (the session ends, no resume)
  * POST /admin/rooms/{room}/broadcast   body: JSON    {"delivered":n}   (members get broadcast{room,d})
  * </pre>
@@ -106,6 +106,15 @@ public final class AdminServlet extends HttpServlet {
                 e.put("userId", m.session().userId());
                 e.put("meta", m.meta());
                 e.put("state", m.session().state().name().toLowerCase(java.util.Locale.ROOT));
+                out.add(e);
+            }
+            for (var rm : room.get().remoteSnapshot()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("peerId", rm.peerId());
+                e.put("userId", rm.userId());
+                e.put("meta", rm.meta());
+                e.put("state", "remote");
+                e.put("node", rm.node());
                 out.add(e);
             }
             http.json(resp, 200, out);

@@ -2,13 +2,21 @@ package dev.parley.signaling.it;
 
 import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
+import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.presence.cluster.LocalClusterBus;
 import dev.parley.signaling.SignalingConfig;
 import dev.parley.signaling.SignalingService;
+import dev.parley.signaling.cluster.RoomDirectory;
+import dev.parley.signaling.presence.PresenceSink;
 import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.ice.TurnRestIceServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jetty.ee11.servlet.DefaultServlet;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.util.resource.ResourceFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,12 +30,14 @@ import org.eclipse.jetty.server.ServerConnector;
 /** Test-only bootstrap: one Jetty on 127.0.0.1, port 0, with the signaling service installed (as the launcher does). */
 final class TestServer implements AutoCloseable {
 
+    /** The web-demo module's page and client, served straight from its source tree. */
+    static final Path DEMO = Path.of("..", "web-demo", "src", "main", "resources", "dev", "parley", "demo").toAbsolutePath().normalize();
     static final String TURN_SECRET = "turn-secret-for-tests";
     static final String AUTH_SECRET = "auth-secret-for-tests-0123456789abcdef";
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    final LocalClusterBus bus = new LocalClusterBus("test-node");
+    final ClusterBus bus;
     final SignalingService service;
     final TokenVerifier tokens;
     private final Server server;
@@ -35,16 +45,43 @@ final class TestServer implements AutoCloseable {
     final ConnectionStatistics statistics = new ConnectionStatistics();
 
     TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice) throws Exception {
+        this(config, tokens, origins, ice, new LocalClusterBus("test-node"));
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus)
+            throws Exception {
+        this(config, tokens, origins, ice, bus, "127.0.0.1");
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
+               String host) throws Exception {
+        this(config, tokens, origins, ice, bus, host, null);
+    }
+
+    /** A node of a cluster: {@code directory} is shared by the nodes (Redis's part, in memory). */
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
+               RoomDirectory directory) throws Exception {
+        this(config, tokens, origins, ice, bus, "127.0.0.1", directory);
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
+               String host, RoomDirectory directory) throws Exception {
         this.tokens = tokens;
-        service = new SignalingService(config, meters, scheduler, bus, tokens, origins, ice);
+        this.bus = bus;
+        service = new SignalingService(config, meters, scheduler, bus, tokens, origins, ice, PresenceSink.NONE, directory);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(0);
         connector.addBean(statistics);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         service.install(context);
+        if (Files.isDirectory(DEMO)) {
+            // the web-demo's static files, as the server module will serve them at /
+            context.setBaseResource(ResourceFactory.of(context).newResource(DEMO));
+            context.addServlet(new ServletHolder("demo", DefaultServlet.class), "/");
+        }
         server.setHandler(context);
         server.start();
         service.start();
