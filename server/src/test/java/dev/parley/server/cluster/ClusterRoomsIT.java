@@ -103,6 +103,15 @@ class ClusterRoomsIT {
             bob.send("{\"t\":\"signal\",\"to\":\"" + carol.peerId() + "\",\"kind\":\"offer\",\"data\":{\"type\":\"offer\",\"sdp\":\"v=0\"}}");
             assertEquals("peer-gone", bob.await("error").path("code").asText());
 
+            // an operator broadcast on A reaches the room's members on B too
+            java.net.http.HttpResponse<String> bc = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(a.http("/admin/rooms/standup/broadcast"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"notice\":\"hi\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, bc.statusCode(), bc.body());
+            assertEquals("hi", ann.await("broadcast").path("d").path("notice").asText());
+            assertEquals("hi", bob.await("broadcast").path("d").path("notice").asText());
+
             // bye on B: ann sees peer-left{bye}, presence on B's stream sees bob leave after the grace
             bob.send("{\"t\":\"bye\"}");
             JsonNode byeLeft = ann.await("peer-left");

@@ -113,6 +113,13 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
         }
     }
 
+    @Override
+    public void broadcast(String room, JsonNode d) {
+        ObjectNode e = event("c", room);
+        e.set("d", d);
+        publish(room, e);
+    }
+
     // ---- what local sessions do ----
 
     /**
@@ -229,6 +236,7 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
                 rooms.remoteRelay(room, from, to, seq -> Frame.binary(
                         codecBinary(room, from, to, ch, seq, payload), "relay"));
             }
+            case "c" -> rooms.remoteBroadcast(room, e.get("d"));
             default -> LOG.debug("unknown room event {}", e);
         }
     }
@@ -335,10 +343,12 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
             quietTicks = 3;
         }
         List<CompletableFuture<?>> work = new ArrayList<>();
+        java.util.Set<RoomDirectory.RoomPeer> live = new java.util.HashSet<>();
         int n = 0;
         for (Room room : rooms.rooms()) {
             for (Member m : room.snapshot()) {
                 Session s = m.session();
+                live.add(new RoomDirectory.RoomPeer(room.name(), s.peerId()));
                 String meta = m.meta() == null ? "{}" : m.meta().toString();
                 work.add(directory.put(room.name(), new RoomDirectory.Entry(s.peerId(), s.userId(), meta, node,
                         m.order())).toCompletableFuture());
@@ -347,6 +357,17 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
                 n++;
             }
         }
+        // members that left while the directory was unreachable are still listed there: remove them
+        work.add(directory.owned(node).thenCompose(owned -> {
+            List<CompletableFuture<?>> stale = new ArrayList<>();
+            for (RoomDirectory.RoomPeer rp : owned) {
+                if (!live.contains(rp) && !rooms.joining(rp.room())) {
+                    stale.add(directory.leave(rp.room(), rp.peerId(), node).toCompletableFuture());
+                    publish(rp.room(), event("l", rp.room()).put("p", rp.peerId()).put("why", "left"));
+                }
+            }
+            return CompletableFuture.allOf(stale.toArray(CompletableFuture[]::new));
+        }).toCompletableFuture());
         LOG.info("signaling cluster: node {} re-registered {} room members", node, n);
         return CompletableFuture.allOf(work.toArray(CompletableFuture[]::new));
     }

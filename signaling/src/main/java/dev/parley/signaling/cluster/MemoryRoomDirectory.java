@@ -103,6 +103,11 @@ public final class MemoryRoomDirectory implements RoomDirectory {
     }
 
     @Override
+    public CompletionStage<List<RoomPeer>> owned(String node) {
+        return locked(() -> new ArrayList<>(owned.getOrDefault(node, Set.of())));
+    }
+
+    @Override
     public CompletionStage<Boolean> renew(String node, long expiresAtMs) {
         return locked(() -> leases.put(node, expiresAtMs) != null);
     }

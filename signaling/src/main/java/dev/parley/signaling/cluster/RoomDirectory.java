@@ -39,6 +39,9 @@ public interface RoomDirectory extends AutoCloseable {
 
     CompletionStage<List<Entry>> members(String room);
 
+    /** The members a node owns (for re-registration: drop those that left while the store was away). */
+    CompletionStage<List<RoomPeer>> owned(String node);
+
     /** Sets this node's lease to expire at {@code expiresAtMs}; true when the lease existed before. */
     CompletionStage<Boolean> renew(String node, long expiresAtMs);
 

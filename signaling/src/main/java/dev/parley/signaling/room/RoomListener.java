@@ -7,6 +7,10 @@ public interface RoomListener {
 
     void closed(String room);
 
+    /** An operator broadcast to a room this node holds (cluster mode forwards it to the other nodes). */
+    default void broadcast(String room, com.fasterxml.jackson.databind.JsonNode d) {
+    }
+
     RoomListener NONE = new RoomListener() {
         @Override public void opened(String room) { }
         @Override public void closed(String room) { }

@@ -97,6 +97,20 @@ public final class RoomRegistry {
         }
     }
 
+    /** True while a join into {@code name} is being checked elsewhere ({@link #hold}). */
+    public boolean joining(String name) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return false;
+        }
+        room.lock().lock();
+        try {
+            return room.pending() > 0;
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
     /** Cluster mode: keeps the room open (and its events flowing in) while a join is checked elsewhere. */
     public void hold(String name) {
         Room room = lockOpen(name);
@@ -283,7 +297,10 @@ public final class RoomRegistry {
             for (Member m : room.members().values()) {
                 m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), message.type()));
             }
-            return room.members().size();
+            if (message instanceof ServerMessage.Broadcast b && !room.remote().isEmpty()) {
+                listener.broadcast(name, b.d());
+            }
+            return room.members().size() + room.remote().size();
         } finally {
             room.lock().unlock();
         }
@@ -327,6 +344,23 @@ public final class RoomRegistry {
             String encoded = codec.encode(new ServerMessage.PeerLeft(name, peerId, reason));
             for (Member m : room.members().values()) {
                 m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** An operator broadcast made on another node: every local member gets it. */
+    public void remoteBroadcast(String name, JsonNode d) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        String encoded = codec.encode(new ServerMessage.Broadcast(name, d));
+        room.lock().lock();
+        try {
+            for (Member m : room.members().values()) {
+                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "broadcast"));
             }
         } finally {
             room.lock().unlock();

@@ -158,6 +158,20 @@ public final class RedisRoomDirectory implements RoomDirectory {
     }
 
     @Override
+    public CompletionStage<List<RoomPeer>> owned(String node) {
+        return redis.smembers(nodeKey(node)).thenApply(items -> {
+            List<RoomPeer> out = new ArrayList<>();
+            for (String item : items) {
+                int i = item.lastIndexOf(SEP);
+                if (i > 0) {
+                    out.add(new RoomPeer(item.substring(0, i), item.substring(i + 1)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public CompletionStage<Boolean> renew(String node, long expiresAtMs) {
         return redis.zadd(LEASES, (double) expiresAtMs, node).thenApply(added -> added == 0);
     }
