@@ -102,7 +102,8 @@ public final class SignalingService implements AutoCloseable {
             this.cluster = null;
             this.mover = null;
         }
-        this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(), System::nanoTime);
+        this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(),
+                config.maxRoomsPerSession(), System::nanoTime);
         this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
                 config.maxConnections(), System::nanoTime);
         this.peerjsKeys = new PeerjsKeys(config.peerjsKey(), tokens);

@@ -53,17 +53,18 @@ final class Liveness {
     private void check(NativeConnection c, long now, long hb, Instant wall) {
         long idle = now - c.lastInboundNanos;
         Session s = c.session;
+        if (s == null) {
+            // before the hello only the hello timeout applies
+            if (now - c.openedNanos >= config.helloTimeout().toNanos()) {
+                handler.fail(c, ErrorCode.HELLO_TIMEOUT, "no hello within " + config.helloTimeout().toMillis() + " ms", null);
+            }
+            return;
+        }
         if (idle >= hb + hb / 2) {
             metrics.error("heartbeat-timeout");
             c.closed = true;
             c.outlet.abort();
             handler.onClose(c, false);
-            return;
-        }
-        if (s == null) {
-            if (now - c.openedNanos >= config.helloTimeout().toNanos()) {
-                handler.fail(c, ErrorCode.HELLO_TIMEOUT, "no hello within " + config.helloTimeout().toMillis() + " ms", null);
-            }
             return;
         }
         if (idle >= hb / 2) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
 import dev.parley.signaling.SignalingConfig;
+import dev.parley.signaling.cluster.MemoryRoomDirectory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -96,6 +97,39 @@ class ClusterIT {
                 assertTrue(n1.counter("parley.signaling.messages.in", "type", "relay") >= 20);
             } finally {
                 client.stop();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void membersOfACrashedNodeLeave() throws Exception {
+        SignalingConfig fast = SignalingConfig.defaults().withHeartbeat(Duration.ofMillis(300));
+        // a short node lease: a node that stops renewing it is reaped by the survivor
+        MemoryRoomDirectory directory = new MemoryRoomDirectory(Duration.ofMillis(600));
+        try (TestClusterNetwork net = new TestClusterNetwork();
+             TestServer n1 = new TestServer(fast, TokenVerifier.devMode(), OriginPolicy.of(List.of()),
+                     TestServer.ice(Duration.ofHours(1)), net.node("n1"), directory)) {
+            TestServer n2 = new TestServer(fast, TokenVerifier.devMode(), OriginPolicy.of(List.of()),
+                    TestServer.ice(Duration.ofHours(1)), net.node("n2"), directory);
+            WebSocketClient client = new WebSocketClient();
+            client.start();
+            try (RecordingClient a = RecordingClient.connect(client, n1.ws("/v1/signal"));
+                 RecordingClient b = RecordingClient.connect(client, n2.ws("/v1/signal"))) {
+                a.hello();
+                String pb = b.hello().path("peerId").asText();
+                a.send("{\"t\":\"join\",\"room\":\"y\"}");
+                a.expect("joined");
+                b.send("{\"t\":\"join\",\"room\":\"y\"}");
+                b.expect("joined");
+                assertEquals(pb, a.await("peer-joined").path("peerId").asText());
+                n2.scheduler.shutdownNow(); // a crash, as the cluster sees it: its lease is no longer renewed
+                JsonNode left = a.await(m -> "peer-left".equals(m.path("t").asText()), Duration.ofSeconds(10), "peer-left");
+                assertEquals(pb, left.path("peerId").asText());
+                assertEquals("node-lost", left.path("reason").asText());
+            } finally {
+                client.stop();
+                n2.close();
             }
         }
     }

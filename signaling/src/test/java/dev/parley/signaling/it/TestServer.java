@@ -12,11 +12,6 @@ import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.ice.TurnRestIceServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.eclipse.jetty.ee11.servlet.DefaultServlet;
-import org.eclipse.jetty.ee11.servlet.ServletHolder;
-import org.eclipse.jetty.util.resource.ResourceFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,8 +25,6 @@ import org.eclipse.jetty.server.ServerConnector;
 /** Test-only bootstrap: one Jetty on 127.0.0.1, port 0, with the signaling service installed (as the launcher does). */
 final class TestServer implements AutoCloseable {
 
-    /** The web-demo module's page and client, served straight from its source tree. */
-    static final Path DEMO = Path.of("..", "web-demo", "src", "main", "resources", "dev", "parley", "demo").toAbsolutePath().normalize();
     static final String TURN_SECRET = "turn-secret-for-tests";
     static final String AUTH_SECRET = "auth-secret-for-tests-0123456789abcdef";
 
@@ -77,11 +70,6 @@ final class TestServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         service.install(context);
-        if (Files.isDirectory(DEMO)) {
-            // the web-demo's static files, as the server module will serve them at /
-            context.setBaseResource(ResourceFactory.of(context).newResource(DEMO));
-            context.addServlet(new ServletHolder("demo", DefaultServlet.class), "/");
-        }
         server.setHandler(context);
         server.start();
         service.start();
