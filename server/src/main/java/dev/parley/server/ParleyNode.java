@@ -9,6 +9,7 @@ import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.Mode;
 import dev.parley.signaling.SignalingService;
+import dev.parley.signaling.cluster.redis.RedisRoomDirectory;
 import dev.parley.turn.TurnConfig;
 import dev.parley.turn.TurnServer;
 import dev.parley.turn.policy.Cidr;
@@ -103,7 +104,18 @@ public final class ParleyNode implements AutoCloseable {
         String secret = turnSecrets.get(0);
         String host = config.publicHost() != null ? config.publicHost() : LocalIceServers.hostOf(turnExternalIp);
         LocalIceServers ice = new LocalIceServers(host, secret, config.iceTtl(), config.iceUrls());
-        signaling = new SignalingService(config.signaling(), metrics.registry(), scheduler, bus, tokens, origins, ice);
+        RedisRoomDirectory directory = null;
+        if (redis != null) {
+            directory = new RedisRoomDirectory(redis, config.nodeLeaseTtl());
+            try {
+                directory.start();
+            } catch (RuntimeException e) {
+                bus.close();
+                throw new ConfigException("redis", "cannot connect to " + redis + ": " + rootMessage(e));
+            }
+        }
+        signaling = new SignalingService(config.signaling(), metrics.registry(), scheduler, bus, tokens, origins, ice,
+                new PresenceAdapter(presence), directory);
         lifecycle.add(Component.of("signaling", null, () -> {
             ice.bind(turn);
             signaling.start();

@@ -13,10 +13,12 @@ import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.cluster.ClusterRooms;
+import dev.parley.signaling.cluster.RoomDirectory;
+import dev.parley.signaling.cluster.SessionMover;
+import dev.parley.signaling.presence.PresenceSink;
 import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
-import dev.parley.signaling.room.NodeWatch;
-import dev.parley.signaling.room.RoomBridge;
 import dev.parley.signaling.room.RoomRegistry;
 import dev.parley.signaling.ws.WebSocketInstaller;
 import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
@@ -24,8 +26,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.slf4j.Logger;
@@ -57,28 +57,51 @@ public final class SignalingService implements AutoCloseable {
     private final RoomRegistry rooms;
     private final PeerRouter router;
     private final NativeHandler nativeHandler;
+    private final ClusterRooms cluster;
+    private final SessionMover mover;
     private final YWebrtcHub ywebrtc;
     private final PeerjsHub peerjs;
     private final PeerjsKeys peerjsKeys;
-    private final NodeWatch nodes;
-    private final ScheduledExecutorService scheduler;
-    private ScheduledFuture<?> nodeBeat;
     private volatile boolean ready;
     private volatile boolean draining;
 
     public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
                             ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice) {
+        this(config, meters, scheduler, bus, tokens, origins, ice, PresenceSink.NONE);
+    }
+
+    /** As above, telling {@code presence} about every session, room join/leave, chosen status and end. */
+    public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
+                            ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice,
+                            PresenceSink presence) {
+        this(config, meters, scheduler, bus, tokens, origins, ice, presence, null);
+    }
+
+    /**
+     * As above; with a {@code directory} (Redis) rooms are cluster-wide: rosters, peer-joined/left and
+     * room relays span every node sharing it, and sessions can resume on another node.
+     */
+    public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
+                            ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice,
+                            PresenceSink presence, RoomDirectory directory) {
         this.config = config;
         this.tokens = tokens;
         this.origins = origins;
         this.ice = ice;
         this.metrics = new SignalingMetrics(meters);
-        this.scheduler = scheduler;
-        this.nodes = bus.isDistributed() ? new NodeWatch(bus, config.heartbeat(), System::nanoTime) : null;
-        this.rooms = new RoomRegistry(codec, bus.isDistributed() ? new RoomBridge(bus, codec.mapper()) : null);
+        this.rooms = new RoomRegistry(codec);
         this.router = new BusPeerRouter(bus);
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
-                Clock.systemUTC(), System::nanoTime);
+                Clock.systemUTC(), System::nanoTime, presence);
+        if (directory != null) {
+            this.cluster = new ClusterRooms(bus.nodeId(), bus, directory, rooms, codec, scheduler, Clock.systemUTC());
+            cluster.binaryCodec(codec);
+            this.mover = new SessionMover(bus.nodeId(), bus, directory, codec.mapper(), scheduler, Duration.ofMillis(1500));
+            nativeHandler.cluster(cluster, mover);
+        } else {
+            this.cluster = null;
+            this.mover = null;
+        }
         this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(),
                 config.maxRoomsPerSession(), System::nanoTime);
         this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
@@ -108,26 +131,14 @@ public final class SignalingService implements AutoCloseable {
             LOG.warn("*** signaling runs in DEV MODE: no --auth-secret, every client is an anonymous user "
                     + "who may join any room. Never expose this to the internet. ***");
         }
-        nativeHandler.start();
-        if (nodes != null) {
-            nodes.start();
-            long ms = config.heartbeat().toMillis();
-            nodeBeat = scheduler.scheduleWithFixedDelay(this::beat, 0, ms, TimeUnit.MILLISECONDS);
+        if (cluster != null) {
+            cluster.start();
+            mover.start(nativeHandler);
         }
+        nativeHandler.start();
         ywebrtc.start();
         peerjs.start();
         ready = true;
-    }
-
-    private void beat() {
-        try {
-            for (String gone : nodes.beat()) {
-                LOG.warn("node {} went silent: removing its members from shared rooms", gone);
-                rooms.removeNode(gone, "node-gone");
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("node heartbeat failed", e);
-        }
     }
 
     public boolean isReady() {
@@ -165,15 +176,18 @@ public final class SignalingService implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
-        if (nodeBeat != null) {
-            nodeBeat.cancel(false);
-        }
-        if (nodes != null) {
-            nodes.close();
+        if (cluster != null) {
+            // sessions continue on other nodes: park them, stop answering takeovers
+            nativeHandler.parkAll();
+            mover.close();
         }
         nativeHandler.close();
         ywebrtc.close();
         peerjs.close();
         router.close();
+        if (cluster != null) {
+            cluster.retire(config.resumeGrace());
+            cluster.close();
+        }
     }
 }

@@ -13,12 +13,12 @@ import java.time.Duration;
  * commands rejected at once while disconnected (callers degrade instead of queueing), a 2 s
  * command timeout, two Netty I/O and two computation threads.
  */
-final class RedisClients {
+public final class RedisClients {
 
     private RedisClients() {
     }
 
-    static ClientResources resources() {
+    public static ClientResources resources() {
         return ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -26,7 +26,7 @@ final class RedisClients {
                 .build();
     }
 
-    static RedisClient client(String uri, ClientResources resources) {
+    public static RedisClient client(String uri, ClientResources resources) {
         RedisURI u = RedisURI.create(uri);
         u.setTimeout(Duration.ofSeconds(2));
         RedisClient c = RedisClient.create(resources, u);

@@ -27,6 +27,8 @@ public final class NativeConnection {
     volatile Instant iceExpiresAt;
     volatile Instant iceIssuedAt;
     volatile boolean closed;
+    /** A resume is being fetched from another node: no other message until its welcome. */
+    volatile boolean resuming;
     final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     int rateStrikes;
 

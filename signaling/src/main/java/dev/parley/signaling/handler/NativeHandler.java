@@ -12,6 +12,11 @@ import dev.parley.signaling.protocol.ErrorCode;
 import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ProtocolException;
 import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.cluster.ClusterRooms;
+import dev.parley.signaling.cluster.SessionMover;
+import dev.parley.signaling.room.Member;
+import dev.parley.signaling.presence.PresenceMeta;
+import dev.parley.signaling.presence.PresenceSink;
 import dev.parley.signaling.room.Frame;
 import dev.parley.signaling.room.Outlet;
 import dev.parley.signaling.room.PeerRouter;
@@ -38,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * sweep (pings, dead connections, hello timeouts, token expiry, ICE credential refresh). Never
  * blocks: every send is queued on the connection's {@link Outlet}.
  */
-public final class NativeHandler implements AutoCloseable {
+public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeHandler.class);
 
@@ -52,15 +57,25 @@ public final class NativeHandler implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final LongSupplier nanos;
+    private final PresenceSink presence;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
     private final ServerMessage.Limits limits;
     private final Liveness liveness;
     private ScheduledFuture<?> sweeper;
+    private volatile ClusterRooms cluster;
+    private volatile SessionMover mover;
 
     public NativeHandler(SignalingConfig config, MessageCodec codec, RoomRegistry rooms, PeerRouter router,
                          TokenVerifier tokens, IceServerProvider ice, SignalingMetrics metrics,
                          ScheduledExecutorService scheduler, Clock clock, LongSupplier nanos) {
+        this(config, codec, rooms, router, tokens, ice, metrics, scheduler, clock, nanos, PresenceSink.NONE);
+    }
+
+    public NativeHandler(SignalingConfig config, MessageCodec codec, RoomRegistry rooms, PeerRouter router,
+                         TokenVerifier tokens, IceServerProvider ice, SignalingMetrics metrics,
+                         ScheduledExecutorService scheduler, Clock clock, LongSupplier nanos, PresenceSink presence) {
+        this.presence = presence;
         this.config = config;
         this.codec = codec;
         this.rooms = rooms;
@@ -74,6 +89,12 @@ public final class NativeHandler implements AutoCloseable {
         this.limits = new ServerMessage.Limits(config.maxFrameBytes(), config.maxRoomsPerSession(),
                 config.maxPeersPerRoom(), config.ratePerSecond(), config.burst());
         this.liveness = new Liveness(this, config, metrics, clock, nanos);
+    }
+
+    /** Cluster mode: rooms are shared with the other nodes through {@code cluster}. Set before start. */
+    public void cluster(ClusterRooms cluster, SessionMover mover) {
+        this.cluster = cluster;
+        this.mover = mover;
     }
 
     public void start() {
@@ -189,6 +210,9 @@ public final class NativeHandler implements AutoCloseable {
         String ref = typeOf(m);
         metrics.in(ref);
         try {
+            if (c.resuming && !(m instanceof ClientMessage.Ping)) {
+                throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "wait for the welcome of your resume");
+            }
             if (m instanceof ClientMessage.Hello h) {
                 hello(c, h);
                 return;
@@ -211,12 +235,18 @@ public final class NativeHandler implements AutoCloseable {
                 if (!rooms.leave(l.room(), s, "left", true)) {
                     throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "not in room " + l.room());
                 }
+                if (cluster != null) {
+                    cluster.left(l.room(), s, "left");
+                }
+                presence.leaveRoom(l.room(), s.presenceId());
             } else if (m instanceof ClientMessage.Signal sig) {
                 signal(s, sig);
             } else if (m instanceof ClientMessage.Relay r) {
                 relay(s, r);
             } else if (m instanceof ClientMessage.IceServersRequest) {
                 pushIceServers(c, s);
+            } else if (m instanceof ClientMessage.Status st) {
+                presence.setStatus(s.userId(), st.away());
             } else if (m instanceof ClientMessage.Bye) {
                 endSession(s, "bye");
                 c.closed = true;
@@ -261,17 +291,127 @@ public final class NativeHandler implements AutoCloseable {
                     return;
                 }
             }
+            if (old == null && mover != null) {
+                // not here: maybe on another node (or parked by one that stopped)
+                c.resuming = true;
+                Principal p = principal;
+                ClientMessage.Resume res = h.resume();
+                mover.request(res.sessionId(), res.resumeToken(), moved -> arrive(c, p, res, moved));
+                return;
+            }
             metrics.resume(false);
             if (old != null && Ids.constantTimeEquals(old.resumeToken(), h.resume().resumeToken())) {
                 endSession(old, "resume-failed");
             }
             fail(c, ErrorCode.RESUME_FAILED, "session cannot be resumed; a new one was started", "hello");
         }
+        newSession(c, principal);
+    }
+
+    /** Continues, on this node, a session another node handed over (or null: nobody had it). */
+    private void arrive(NativeConnection c, Principal principal, ClientMessage.Resume res, SessionMover.MovedOut out) {
+        try {
+            c.resuming = false;
+            if (out != null && !principal.anonymous() && !out.moved().principal().userId().equals(principal.userId())) {
+                out = null;   // resumed with another user's token: the moved session ends below
+            }
+            if (out != null) {
+                Session s = Session.arrive(out.moved(), out.moved().sessionId() + "@" + cluster.node(),
+                        config.resumeBufferMessages(), config.resumeBufferBytes());
+                sessions.put(s.sessionId(), s);
+                router.register(s);
+                s.graceTimer(scheduler.schedule(() -> endSession(s, "timeout"), config.resumeGrace().toMillis(),
+                        TimeUnit.MILLISECONDS));
+                presence.connect(s.userId(), s.presenceId());
+                for (SessionMover.RoomState r : out.rooms()) {
+                    rooms.adopt(r.room(), s, r.meta(), r.order());
+                    cluster.adopted(r.room(), s, r.meta(), r.order());
+                    presence.joinRoom(r.room(), s.userId(), s.presenceId(), PresenceMeta.of(r.meta()));
+                }
+                if (c.closed) {
+                    metrics.resume(false);
+                    return;   // the new socket is gone too: the session waits for another resume here
+                }
+                IceServers iceServers = ice.forUser(s.userId());
+                Session.Resumed r = s.resume(c.outlet, res.lastSeq(), seq -> welcomeFrame(s, iceServers, true, seq));
+                if (r != null) {
+                    c.session = s;
+                    noteIce(c, iceServers);
+                    metrics.resume(true);
+                    return;
+                }
+                endSession(s, "resume-failed");
+            }
+            if (c.closed) {
+                return;
+            }
+            metrics.resume(false);
+            fail(c, ErrorCode.RESUME_FAILED, "session cannot be resumed; a new one was started", "hello");
+            newSession(c, principal);
+        } catch (RuntimeException e) {
+            LOG.warn("resume from another node failed", e);
+            fail(c, ErrorCode.INTERNAL, "internal error", "hello");
+        }
+    }
+
+    /**
+     * Another node resumes one of our sessions: stop it here without telling its rooms (it continues
+     * there) and hand over its state. Null when it is not here or the token does not match.
+     */
+    @Override
+    public SessionMover.MovedOut handOut(String sessionId, String tokenHash) {
+        Session s = sessions.get(sessionId);
+        if (s == null || !Ids.constantTimeEquals(SessionMover.hash(s.resumeToken()), tokenHash)) {
+            return null;
+        }
+        return moveOut(s);
+    }
+
+    private SessionMover.MovedOut moveOut(Session s) {
+        Session.Moved m = s.moveOut();
+        if (m == null) {
+            return null;
+        }
+        java.util.List<SessionMover.RoomState> rs = new ArrayList<>();
+        for (String room : new ArrayList<>(s.rooms())) {
+            Member member = rooms.drop(room, s);
+            if (member != null) {
+                rs.add(new SessionMover.RoomState(room, member.meta(), member.order()));
+            }
+        }
+        sessions.remove(s.sessionId(), s);
+        router.unregister(s);
+        presence.disconnect(s.presenceId());
+        if (m.previous() != null) {
+            m.previous().send(Frame.text(codec.encode(new ServerMessage.Bye("replaced", ServerMessage.Bye.DISCONNECT)), "bye"));
+            m.previous().close(ErrorCode.REPLACED.closeCode(), "resumed on another node");
+        }
+        return new SessionMover.MovedOut(m, rs);
+    }
+
+    /**
+     * Graceful stop in cluster mode: every live session is stopped here and its state parked in the
+     * directory for the resume grace, so its client can resume on another node. Rooms are not told.
+     */
+    public void parkAll() {
+        if (mover == null) {
+            return;
+        }
+        for (Session s : new ArrayList<>(sessions.values())) {
+            SessionMover.MovedOut out = moveOut(s);
+            if (out != null) {
+                mover.park(out, config.resumeGrace());
+            }
+        }
+    }
+
+    private void newSession(NativeConnection c, Principal principal) {
         Session s = new Session(Ids.random(12), Ids.random(9), Ids.random(18), principal, c.outlet,
                 config.resumeBufferMessages(), config.resumeBufferBytes());
         sessions.put(s.sessionId(), s);
         router.register(s);
         c.session = s;
+        presence.connect(s.userId(), s.presenceId());
         IceServers iceServers = ice.forUser(s.userId());
         noteIce(c, iceServers);
         s.reply(welcomeFrame(s, iceServers, false, 0));
@@ -295,7 +435,20 @@ public final class NativeHandler implements AutoCloseable {
         if (s.rooms().size() >= config.maxRoomsPerSession() && !s.rooms().contains(j.room())) {
             throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "at most " + config.maxRoomsPerSession() + " rooms per session");
         }
+        ClusterRooms cl = cluster;
+        if (cl != null) {
+            cl.join(s, j.room(), j.meta(), config.maxPeersPerRoom(), err -> {
+                if (err == null) {
+                    presence.joinRoom(j.room(), s.userId(), s.presenceId(), PresenceMeta.of(j.meta()));
+                } else {
+                    metrics.error(err.code().wire());
+                    s.reply(Frame.text(codec.encode(ServerMessage.Error.of(err.code(), err.getMessage(), "join")), "error"));
+                }
+            });
+            return;
+        }
         rooms.join(j.room(), s, j.meta(), config.maxPeersPerRoom());
+        presence.joinRoom(j.room(), s.userId(), s.presenceId(), PresenceMeta.of(j.meta()));
     }
 
     private void signal(Session s, ClientMessage.Signal sig) throws ProtocolException {
@@ -315,11 +468,17 @@ public final class NativeHandler implements AutoCloseable {
         }
         if (r.binary() != null) {
             byte[] payload = r.binary();
-            rooms.relay(r.room(), s, r.to(), r.ch(), null, payload, seq -> Frame.binary(
+            int n = rooms.relay(r.room(), s, r.to(), seq -> Frame.binary(
                     codec.encodeBinaryRelay(r.room(), s.peerId(), r.to(), r.ch(), seq, payload), "relay"));
+            if (cluster != null && (r.to() == null || n < 0)) {
+                cluster.relayBinary(r.room(), s.peerId(), r.to(), r.ch(), payload);
+            }
         } else {
             String encoded = codec.encode(new ServerMessage.RelayOut(r.room(), s.peerId(), r.to(), r.ch(), r.d()));
-            rooms.relay(r.room(), s, r.to(), r.ch(), r.d(), null, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
+            int n = rooms.relay(r.room(), s, r.to(), seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
+            if (cluster != null && (r.to() == null || n < 0)) {
+                cluster.relayText(r.room(), s.peerId(), r.to(), encoded);
+            }
         }
     }
 
@@ -337,10 +496,13 @@ public final class NativeHandler implements AutoCloseable {
             return;
         }
         for (String room : new ArrayList<>(s.rooms())) {
-            rooms.leave(room, s, reason, false);
+            if (rooms.leave(room, s, reason, false) && cluster != null) {
+                cluster.left(room, s, reason);
+            }
         }
         sessions.remove(s.sessionId(), s);
         router.unregister(s);
+        presence.disconnect(s.presenceId());
     }
 
     /** Admin kick: the peer gets an error and a close; its session ends at once (no resume). */
@@ -390,6 +552,8 @@ public final class NativeHandler implements AutoCloseable {
             return "ping";
         } else if (m instanceof ClientMessage.IceServersRequest) {
             return "ice-servers";
+        } else if (m instanceof ClientMessage.Status) {
+            return "status";
         }
         return "bye";
     }

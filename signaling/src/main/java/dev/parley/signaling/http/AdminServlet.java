@@ -114,7 +114,7 @@ public final class AdminServlet extends HttpServlet {
                 e.put("userId", rm.userId());
                 e.put("meta", rm.meta());
                 e.put("state", "remote");
-                e.put("node", rm.nodeId());
+                e.put("node", rm.node());
                 out.add(e);
             }
             http.json(resp, 200, out);

@@ -30,6 +30,9 @@ public sealed interface ClientMessage {
     /** Ask for fresh ICE servers now (e.g. before an ICE restart). */
     record IceServersRequest() implements ClientMessage { }
 
+    /** The user's chosen presence status: {@code away} (true) or {@code online} (false). */
+    record Status(boolean away) implements ClientMessage { }
+
     /** The client is leaving for good: its session ends now, no grace period. */
     record Bye(String reason) implements ClientMessage { }
 }

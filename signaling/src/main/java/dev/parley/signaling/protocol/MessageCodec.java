@@ -91,8 +91,18 @@ public final class MessageCodec {
             case "relay" -> relay(m, binary);
             case "ping" -> new ClientMessage.Ping(m.get("id"), m.has("ack") ? nonNegativeLong(m, "ack") : -1);
             case "ice-servers" -> new ClientMessage.IceServersRequest();
+            case "status" -> status(m);
             case "bye" -> new ClientMessage.Bye(optionalString(m, "reason", 256));
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + clip(t) + "'");
+        };
+    }
+
+    private static ClientMessage.Status status(JsonNode m) throws ProtocolException {
+        String st = requiredString(m, "status", 16);
+        return switch (st) {
+            case "away" -> new ClientMessage.Status(true);
+            case "online" -> new ClientMessage.Status(false);
+            default -> throw new ProtocolException(ErrorCode.BAD_FIELD, "status must be \"away\" or \"online\"");
         };
     }
 

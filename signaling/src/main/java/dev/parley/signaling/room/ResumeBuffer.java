@@ -11,7 +11,8 @@ import java.util.List;
  */
 final class ResumeBuffer {
 
-    private record Entry(long seq, Frame frame) { }
+    /** A buffered frame and its seq. */
+    record Entry(long seq, Frame frame) { }
 
     private final int maxFrames;
     private final long maxBytes;
@@ -59,6 +60,23 @@ final class ResumeBuffer {
             }
         }
         return out;
+    }
+
+    /** The buffered frames, oldest first. */
+    List<Entry> entries() {
+        return entries == null ? List.of() : new ArrayList<>(entries);
+    }
+
+    long lostUpTo() {
+        return lostUpTo;
+    }
+
+    /** Refills a fresh buffer with what another node held (bounds still apply). */
+    void restore(long lost, List<Entry> from) {
+        for (Entry e : from) {
+            add(e.seq(), e.frame());
+        }
+        lostUpTo = Math.max(lostUpTo, lost);
     }
 
     int size() {

@@ -1,6 +1,5 @@
 package dev.parley.signaling.room;
 
-import dev.parley.presence.cluster.ClusterBus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,16 +7,18 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A named room and its members in join order. Everything that fans out to the room (join and leave
- * events, relays) runs under {@link #lock()}, so every member sees the room's events in one order.
+ * A named room: its local members in join order and, when rooms are cluster-wide, the members on
+ * other nodes as last heard. Everything that fans out to the room (join and leave events, relays)
+ * runs under {@link #lock()}, so every local member sees the room's events in one order.
  */
 public final class Room {
 
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Member> members = new LinkedHashMap<>();
-    private final Map<String, RemoteMember> remote = new LinkedHashMap<>();
-    private ClusterBus.Subscription subscription;
+    private final Map<String, RemotePeer> remote = new LinkedHashMap<>();
+    private int pending;
+    private long nextOrder;
     private boolean closed;
 
     Room(String name) {
@@ -37,27 +38,26 @@ public final class Room {
         return members;
     }
 
-    /** Members on other nodes (cluster mode only), guarded by {@link #lock()}. */
-    Map<String, RemoteMember> remote() {
+    /** Members on other nodes, guarded by {@link #lock()}. */
+    Map<String, RemotePeer> remote() {
         return remote;
     }
 
-    ClusterBus.Subscription subscription() {
-        return subscription;
+    /** Joins in flight (cluster mode), guarded by {@link #lock()}: the room stays open for them. */
+    int pending() {
+        return pending;
     }
 
-    void subscription(ClusterBus.Subscription s) {
-        subscription = s;
+    void pending(int delta) {
+        pending += delta;
     }
 
-    /** A copy of the members on other nodes. */
-    public List<RemoteMember> remoteSnapshot() {
-        lock.lock();
-        try {
-            return new ArrayList<>(remote.values());
-        } finally {
-            lock.unlock();
-        }
+    long nextOrder() {
+        return ++nextOrder;
+    }
+
+    boolean idle() {
+        return members.isEmpty() && pending == 0;
     }
 
     /** True once the room emptied and left the registry; a joiner must look it up again. */
@@ -74,6 +74,16 @@ public final class Room {
         lock.lock();
         try {
             return new ArrayList<>(members.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A copy of the members on other nodes. */
+    public List<RemotePeer> remoteSnapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(remote.values());
         } finally {
             lock.unlock();
         }

@@ -6,25 +6,34 @@ import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ProtocolException;
 import dev.parley.signaling.protocol.ServerMessage;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 
 /**
  * This node's rooms. Joins, leaves and relays take the room's lock, so membership changes and room
- * messages reach every member in the same order. Empty rooms are removed.
+ * messages reach every local member in the same order. Empty rooms are removed. In cluster mode a
+ * room also knows its members on other nodes ({@link RemotePeer}): the cluster layer feeds their
+ * joins and leaves in ({@code remote*} methods) and the roster of {@code joined} includes them.
  */
 public final class RoomRegistry {
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final MessageCodec codec;
-    private final RoomBridge bridge;
+    private volatile RoomListener listener = RoomListener.NONE;
 
-    /** @param bridge the cross-node half, or null on a single node (in-memory bus) */
-    public RoomRegistry(MessageCodec codec, RoomBridge bridge) {
+    public RoomRegistry(MessageCodec codec) {
         this.codec = codec;
-        this.bridge = bridge;
+    }
+
+    public void listener(RoomListener listener) {
+        this.listener = listener;
     }
 
     public int roomCount() {
@@ -39,53 +48,141 @@ public final class RoomRegistry {
         return new ArrayList<>(rooms.values());
     }
 
-    /**
-     * Adds a session to a room: the joiner gets {@code joined} with the roster, every other member
-     * {@code peer-joined}, each with its own {@code polite} flag.
-     */
-    public void join(String name, Session session, JsonNode meta, int maxPeers) throws ProtocolException {
+    /** The room, created (and announced to the listener) if needed, with its lock held. */
+    private Room lockOpen(String name) {
         while (true) {
-            Room room = rooms.computeIfAbsent(name, Room::new);
+            boolean[] created = new boolean[1];
+            Room room = rooms.computeIfAbsent(name, n -> {
+                created[0] = true;
+                return new Room(n);
+            });
+            if (created[0]) {
+                listener.opened(name);
+            }
             room.lock().lock();
-            try {
-                if (room.closed()) {
-                    continue;
-                }
-                Map<String, Member> members = room.members();
-                if (members.containsKey(session.peerId())) {
-                    throw new ProtocolException(ErrorCode.ALREADY_IN_ROOM, "already in room " + name);
-                }
-                if (members.size() + room.remote().size() >= maxPeers) {
-                    throw new ProtocolException(ErrorCode.ROOM_FULL, "room " + name + " has " + maxPeers + " peers already");
-                }
-                List<ServerMessage.RosterEntry> roster = new ArrayList<>(members.size());
-                for (Member m : members.values()) {
-                    String other = m.peerId();
-                    roster.add(new ServerMessage.RosterEntry(other, m.session().userId(), m.meta(),
-                            Polite.toward(session.peerId(), other)));
-                    String encoded = codec.encode(new ServerMessage.PeerJoined(name, session.peerId(), session.userId(),
-                            meta, Polite.toward(other, session.peerId())));
-                    m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
-                }
-                for (RemoteMember m : room.remote().values()) {
-                    roster.add(new ServerMessage.RosterEntry(m.peerId(), m.userId(), m.meta(),
-                            Polite.toward(session.peerId(), m.peerId())));
-                }
-                members.put(session.peerId(), new Member(session, meta));
-                session.rooms().add(name);
-                if (bridge != null) {
-                    if (room.subscription() == null) {
-                        room.subscription(bridge.open(name, this::onRemote));
-                    }
-                    bridge.join(name, session.peerId(), session.userId(), meta);
-                }
-                String joined = codec.encode(new ServerMessage.Joined(name, roster));
-                session.deliver(seq -> Frame.text(MessageCodec.stamp(joined, seq), "joined"));
-                return;
-            } finally {
-                room.lock().unlock();
+            if (!room.closed()) {
+                return room;
+            }
+            room.lock().unlock();
+        }
+    }
+
+    private void closeIfIdle(Room room) {
+        if (room.idle()) {
+            room.markClosed();
+            room.remote().clear();
+            if (rooms.remove(room.name(), room)) {
+                listener.closed(room.name());
             }
         }
+    }
+
+    /**
+     * Adds a session to a room (single node): the joiner gets {@code joined} with the roster, every
+     * other member {@code peer-joined}, each with its own {@code polite} flag.
+     */
+    public void join(String name, Session session, JsonNode meta, int maxPeers) throws ProtocolException {
+        Room room = lockOpen(name);
+        try {
+            if (room.members().containsKey(session.peerId())) {
+                throw new ProtocolException(ErrorCode.ALREADY_IN_ROOM, "already in room " + name);
+            }
+            if (room.members().size() + room.remote().size() >= maxPeers) {
+                closeIfIdle(room);
+                throw new ProtocolException(ErrorCode.ROOM_FULL, "room " + name + " has " + maxPeers + " peers already");
+            }
+            admit(room, session, meta, room.nextOrder(), List.of());
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** True while a join into {@code name} is being checked elsewhere ({@link #hold}). */
+    public boolean joining(String name) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return false;
+        }
+        room.lock().lock();
+        try {
+            return room.pending() > 0;
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** Cluster mode: keeps the room open (and its events flowing in) while a join is checked elsewhere. */
+    public void hold(String name) {
+        Room room = lockOpen(name);
+        try {
+            room.pending(1);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** Ends a {@link #hold} whose join did not happen. */
+    public void release(String name) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            room.pending(-1);
+            closeIfIdle(room);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /**
+     * Cluster mode: completes a {@link #hold}ed join that the shared directory accepted with join
+     * {@code order}; {@code others} are the room's members on other nodes at that moment.
+     */
+    public void joinHeld(String name, Session session, JsonNode meta, long order, Collection<RemotePeer> others) {
+        Room room = lockOpen(name);
+        try {
+            room.pending(-1);
+            if (session.state() == Session.State.ENDED || room.members().containsKey(session.peerId())) {
+                closeIfIdle(room);
+                return;
+            }
+            admit(room, session, meta, order, others);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    private void admit(Room room, Session session, JsonNode meta, long order, Collection<RemotePeer> others) {
+        String name = room.name();
+        for (RemotePeer p : others) {
+            if (!room.members().containsKey(p.peerId())) {
+                room.remote().putIfAbsent(p.peerId(), p);
+            }
+        }
+        record Entry(String peerId, String userId, JsonNode meta, long order) { }
+        List<Entry> all = new ArrayList<>();
+        for (Member m : room.members().values()) {
+            String other = m.peerId();
+            all.add(new Entry(other, m.session().userId(), m.meta(), m.order()));
+            String encoded = codec.encode(new ServerMessage.PeerJoined(name, session.peerId(), session.userId(),
+                    meta, Polite.toward(other, session.peerId())));
+            m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
+        }
+        for (RemotePeer p : room.remote().values()) {
+            all.add(new Entry(p.peerId(), p.userId(), p.meta(), p.order()));
+        }
+        all.sort(Comparator.comparingLong(Entry::order));
+        List<ServerMessage.RosterEntry> roster = new ArrayList<>(all.size());
+        for (Entry e : all) {
+            roster.add(new ServerMessage.RosterEntry(e.peerId(), e.userId(), e.meta(),
+                    Polite.toward(session.peerId(), e.peerId())));
+        }
+        room.members().put(session.peerId(), new Member(session, meta, order));
+        session.rooms().add(name);
+        String joined = codec.encode(new ServerMessage.Joined(name, roster));
+        session.deliver(seq -> Frame.text(MessageCodec.stamp(joined, seq), "joined"));
     }
 
     /** Removes a session from a room; the others get {@code peer-left{reason}}. False if it was not there. */
@@ -108,18 +205,7 @@ public final class RoomRegistry {
                 String left = codec.encode(new ServerMessage.Left(name, reason));
                 session.deliver(seq -> Frame.text(MessageCodec.stamp(left, seq), "left"));
             }
-            if (bridge != null) {
-                bridge.leave(name, session.peerId(), reason);
-            }
-            if (room.members().isEmpty()) {
-                room.markClosed();
-                if (room.subscription() != null) {
-                    room.subscription().close();
-                    room.subscription(null);
-                }
-                room.remote().clear();
-                rooms.remove(name, room);
-            }
+            closeIfIdle(room);
             return true;
         } finally {
             room.lock().unlock();
@@ -127,13 +213,44 @@ public final class RoomRegistry {
     }
 
     /**
-     * Sends a relay to every other member (or to {@code to} only), in room order.
+     * Takes a session out of a room without telling anyone (it moves to another node, which takes
+     * its place). Returns its membership, or null.
+     */
+    public Member drop(String name, Session session) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return null;
+        }
+        room.lock().lock();
+        try {
+            Member m = room.members().remove(session.peerId());
+            closeIfIdle(room);
+            return m;
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** Puts a session that moved here from another node into a room without any event. */
+    public void adopt(String name, Session session, JsonNode meta, long order) {
+        Room room = lockOpen(name);
+        try {
+            room.remote().remove(session.peerId());
+            room.members().put(session.peerId(), new Member(session, meta, order));
+            session.rooms().add(name);
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /**
+     * Sends a relay to every other local member (or to {@code to} only), in room order.
      *
      * @param encode builds the recipient's frame for its seq
-     * @return the number of recipients
+     * @return the number of local recipients, or -1 when {@code to} is a member on another node
      */
-    public int relay(String name, Session from, String to, String ch, JsonNode d, byte[] binary,
-                     java.util.function.LongFunction<Frame> encode) throws ProtocolException {
+    public int relay(String name, Session from, String to, LongFunction<Frame> encode)
+            throws ProtocolException {
         Room room = rooms.get(name);
         if (room == null) {
             throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "not in room " + name);
@@ -146,15 +263,14 @@ public final class RoomRegistry {
             }
             if (to != null) {
                 Member target = members.get(to);
-                if (target != null) {
-                    target.session().deliver(encode);
-                    return 1;
+                if (target == null) {
+                    if (room.remote().containsKey(to)) {
+                        return -1;
+                    }
+                    throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + to + " is not in room " + name);
                 }
-                if (bridge != null && room.remote().containsKey(to)) {
-                    bridge.relay(name, from.peerId(), to, ch, d, binary);
-                    return 1;
-                }
-                throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + to + " is not in room " + name);
+                target.session().deliver(encode);
+                return 1;
             }
             int n = 0;
             for (Member m : members.values()) {
@@ -162,10 +278,6 @@ public final class RoomRegistry {
                     m.session().deliver(encode);
                     n++;
                 }
-            }
-            if (bridge != null && !room.remote().isEmpty()) {
-                bridge.relay(name, from.peerId(), null, ch, d, binary);
-                n += room.remote().size();
             }
             return n;
         } finally {
@@ -185,8 +297,8 @@ public final class RoomRegistry {
             for (Member m : room.members().values()) {
                 m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), message.type()));
             }
-            if (bridge != null && message instanceof ServerMessage.Broadcast b && !room.remote().isEmpty()) {
-                bridge.broadcast(name, b.d());
+            if (message instanceof ServerMessage.Broadcast b && !room.remote().isEmpty()) {
+                listener.broadcast(name, b.d());
             }
             return room.members().size() + room.remote().size();
         } finally {
@@ -194,10 +306,128 @@ public final class RoomRegistry {
         }
     }
 
-    /** True when {@code peerId} (on this node or another) is in one of the session's rooms. */
+    // ---- cluster mode: what other nodes report ----
+
+    /** A peer on another node joined: local members get {@code peer-joined} unless it was known. */
+    public void remoteJoined(String name, RemotePeer p) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            if (room.closed() || room.members().containsKey(p.peerId())
+                    || room.remote().putIfAbsent(p.peerId(), p) != null) {
+                return;
+            }
+            for (Member m : room.members().values()) {
+                String encoded = codec.encode(new ServerMessage.PeerJoined(name, p.peerId(), p.userId(), p.meta(),
+                        Polite.toward(m.peerId(), p.peerId())));
+                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** A peer on another node left: local members get {@code peer-left{reason}} if it was known. */
+    public void remoteLeft(String name, String peerId, String reason) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            if (room.remote().remove(peerId) == null) {
+                return;
+            }
+            String encoded = codec.encode(new ServerMessage.PeerLeft(name, peerId, reason));
+            for (Member m : room.members().values()) {
+                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** An operator broadcast made on another node: every local member gets it. */
+    public void remoteBroadcast(String name, JsonNode d) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        String encoded = codec.encode(new ServerMessage.Broadcast(name, d));
+        room.lock().lock();
+        try {
+            for (Member m : room.members().values()) {
+                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "broadcast"));
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** A relay from a peer on another node: to {@code to} if it is local, else to every local member. */
+    public void remoteRelay(String name, String from, String to, LongFunction<Frame> encode) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            if (to != null) {
+                Member target = room.members().get(to);
+                if (target != null) {
+                    target.session().deliver(encode);
+                }
+                return;
+            }
+            for (Member m : room.members().values()) {
+                if (!m.peerId().equals(from)) {
+                    m.session().deliver(encode);
+                }
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /**
+     * Replaces what this node knows of a room's members elsewhere with {@code truth} (a fresh read of
+     * the shared directory): new ones are announced, missing ones leave with {@code reason}.
+     */
+    public void reconcile(String name, Collection<RemotePeer> truth, String reason) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        Set<String> keep = new HashSet<>();
+        for (RemotePeer p : truth) {
+            keep.add(p.peerId());
+        }
+        List<String> gone = new ArrayList<>();
+        room.lock().lock();
+        try {
+            for (String id : room.remote().keySet()) {
+                if (!keep.contains(id)) {
+                    gone.add(id);
+                }
+            }
+        } finally {
+            room.lock().unlock();
+        }
+        for (String id : gone) {
+            remoteLeft(name, id, reason);
+        }
+        for (RemotePeer p : truth) {
+            remoteJoined(name, p);
+        }
+    }
+
+    /** True when {@code peerId} is known as a member, here or on another node, of a room {@code s} is in. */
     public boolean sharesRoomWith(Session s, String peerId) {
-        for (String name : s.rooms()) {
-            Room room = rooms.get(name);
+        for (String r : s.rooms()) {
+            Room room = rooms.get(r);
             if (room == null) {
                 continue;
             }
@@ -213,104 +443,13 @@ public final class RoomRegistry {
         return false;
     }
 
-    /** A node went silent: its members leave every room here, as {@code peer-left{reason}}. */
-    public void removeNode(String nodeId, String reason) {
-        for (Room room : rooms.values()) {
-            room.lock().lock();
-            try {
-                var it = room.remote().values().iterator();
-                while (it.hasNext()) {
-                    RemoteMember rm = it.next();
-                    if (!rm.nodeId().equals(nodeId)) {
-                        continue;
-                    }
-                    it.remove();
-                    String encoded = codec.encode(new ServerMessage.PeerLeft(room.name(), rm.peerId(), reason));
-                    for (Member local : room.members().values()) {
-                        local.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
-                    }
-                }
-            } finally {
-                room.lock().unlock();
+    /** True when both sessions are members of at least one common room. */
+    public static boolean shareRoom(Session a, Session b) {
+        for (String r : a.rooms()) {
+            if (b.rooms().contains(r)) {
+                return true;
             }
         }
-    }
-
-    /** A room event from another node (runs on the bus's thread, never on a network I/O thread). */
-    private void onRemote(String name, JsonNode m) {
-        Room room = rooms.get(name);
-        if (room == null) {
-            return;
-        }
-        room.lock().lock();
-        try {
-            if (room.closed()) {
-                return;
-            }
-            switch (m.path("op").asText()) {
-                case "hello" -> {
-                    for (Member local : room.members().values()) {
-                        bridge.join(name, local.peerId(), local.session().userId(), local.meta());
-                    }
-                }
-                case "join" -> remoteJoin(room, new RemoteMember(m.path("peerId").asText(), m.path("userId").asText(),
-                        m.hasNonNull("meta") ? m.get("meta") : null, m.path("node").asText()));
-                case "leave" -> {
-                    String peerId = m.path("peerId").asText();
-                    if (room.remote().remove(peerId) != null) {
-                        String encoded = codec.encode(new ServerMessage.PeerLeft(name, peerId, m.path("reason").asText("left")));
-                        for (Member local : room.members().values()) {
-                            local.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
-                        }
-                    }
-                }
-                case "relay" -> remoteRelay(room, m);
-                case "broadcast" -> {
-                    String encoded = codec.encode(new ServerMessage.Broadcast(name, m.get("d")));
-                    for (Member local : room.members().values()) {
-                        local.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "broadcast"));
-                    }
-                }
-                default -> { }
-            }
-        } finally {
-            room.lock().unlock();
-        }
-    }
-
-    private void remoteJoin(Room room, RemoteMember rm) {
-        if (rm.peerId().isEmpty() || room.members().containsKey(rm.peerId()) || room.remote().containsKey(rm.peerId())) {
-            return;
-        }
-        room.remote().put(rm.peerId(), rm);
-        for (Member local : room.members().values()) {
-            String encoded = codec.encode(new ServerMessage.PeerJoined(room.name(), rm.peerId(), rm.userId(), rm.meta(),
-                    Polite.toward(local.peerId(), rm.peerId())));
-            local.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
-        }
-    }
-
-    private void remoteRelay(Room room, JsonNode m) {
-        String from = m.path("from").asText();
-        String to = m.hasNonNull("to") ? m.get("to").asText() : null;
-        String ch = m.path("ch").asText();
-        java.util.function.LongFunction<Frame> encode;
-        if (m.hasNonNull("b")) {
-            byte[] payload = java.util.Base64.getDecoder().decode(m.get("b").asText());
-            encode = seq -> Frame.binary(codec.encodeBinaryRelay(room.name(), from, to, ch, seq, payload), "relay");
-        } else {
-            String encoded = codec.encode(new ServerMessage.RelayOut(room.name(), from, to, ch, m.get("d")));
-            encode = seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay");
-        }
-        if (to != null) {
-            Member target = room.members().get(to);
-            if (target != null) {
-                target.session().deliver(encode);
-            }
-            return;
-        }
-        for (Member local : room.members().values()) {
-            local.session().deliver(encode);
-        }
+        return false;
     }
 }

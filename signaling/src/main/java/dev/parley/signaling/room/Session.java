@@ -26,6 +26,7 @@ public final class Session {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final ResumeBuffer buffer;
+    private final String presenceId;
 
     private long seq;
     private Outlet outlet;
@@ -40,6 +41,78 @@ public final class Session {
         this.principal = principal;
         this.outlet = outlet;
         this.buffer = new ResumeBuffer(maxBufferedFrames, maxBufferedBytes);
+        this.presenceId = sessionId;
+    }
+
+    private Session(Moved m, String presenceId, int maxBufferedFrames, long maxBufferedBytes) {
+        this.sessionId = m.sessionId();
+        this.peerId = m.peerId();
+        this.resumeToken = m.resumeToken();
+        this.principal = m.principal();
+        this.outlet = null;
+        this.state = State.DETACHED;
+        this.buffer = new ResumeBuffer(maxBufferedFrames, maxBufferedBytes);
+        this.buffer.restore(m.lostUpTo(), m.frames().stream().map(f -> new ResumeBuffer.Entry(f.seq(), f.frame())).toList());
+        this.seq = m.seq();
+        this.presenceId = presenceId;
+    }
+
+    /** A buffered frame, as moved between nodes. */
+    public record SeqFrame(long seq, Frame frame) { }
+
+    /** Everything another node needs to continue a session: ids, numbering and the buffered frames. */
+    public record Moved(String sessionId, String peerId, String resumeToken, Principal principal, long seq,
+                        long lostUpTo, List<SeqFrame> frames, Outlet previous) { }
+
+    /**
+     * Recreates, detached, a session that moved here from another node; {@code presenceId} is its
+     * connection id toward presence on this node (unique per node it lived on).
+     */
+    public static Session arrive(Moved m, String presenceId, int maxBufferedFrames, long maxBufferedBytes) {
+        return new Session(m, presenceId, maxBufferedFrames, maxBufferedBytes);
+    }
+
+    /**
+     * Ends the session here because it continues on another node: no further frame is numbered or
+     * sent here. Returns its state, or null if it had already ended.
+     */
+    public Moved moveOut() {
+        lock.lock();
+        try {
+            if (state == State.ENDED) {
+                return null;
+            }
+            Outlet previous = outlet;
+            state = State.ENDED;
+            outlet = null;
+            if (graceTimer != null) {
+                graceTimer.cancel(false);
+                graceTimer = null;
+            }
+            List<SeqFrame> frames = buffer.entries().stream().map(e -> new SeqFrame(e.seq(), e.frame())).toList();
+            return new Moved(sessionId, peerId, resumeToken, principal, seq, buffer.lostUpTo(), frames, previous);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** This session's connection id toward presence: the session id, suffixed once it moved nodes. */
+    public String presenceId() {
+        return presenceId;
+    }
+
+    /** Arms the resume grace timer of a session that arrived detached. */
+    public void graceTimer(ScheduledFuture<?> timer) {
+        lock.lock();
+        try {
+            if (state == State.DETACHED && graceTimer == null) {
+                graceTimer = timer;
+            } else {
+                timer.cancel(false);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     public String sessionId() { return sessionId; }

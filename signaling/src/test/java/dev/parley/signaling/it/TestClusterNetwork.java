@@ -1,6 +1,7 @@
 package dev.parley.signaling.it;
 
 import dev.parley.presence.cluster.ClusterBus;
+import dev.parley.signaling.cluster.MemoryRoomDirectory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,8 @@ final class TestClusterNetwork implements AutoCloseable {
     private record Sub(String topic, Consumer<byte[]> handler, ExecutorService thread) { }
 
     private final List<Sub> subs = new CopyOnWriteArrayList<>();
+    /** The shared room directory (Redis's part, in memory). */
+    final MemoryRoomDirectory directory = new MemoryRoomDirectory(java.time.Duration.ofSeconds(15));
 
     ClusterBus node(String nodeId) {
         return new ClusterBus() {

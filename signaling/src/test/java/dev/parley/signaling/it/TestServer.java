@@ -6,6 +6,8 @@ import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.presence.cluster.LocalClusterBus;
 import dev.parley.signaling.SignalingConfig;
 import dev.parley.signaling.SignalingService;
+import dev.parley.signaling.cluster.RoomDirectory;
+import dev.parley.signaling.presence.PresenceSink;
 import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.ice.TurnRestIceServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,9 +48,20 @@ final class TestServer implements AutoCloseable {
 
     TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
                String host) throws Exception {
+        this(config, tokens, origins, ice, bus, host, null);
+    }
+
+    /** A node of a cluster: {@code directory} is shared by the nodes (Redis's part, in memory). */
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
+               RoomDirectory directory) throws Exception {
+        this(config, tokens, origins, ice, bus, "127.0.0.1", directory);
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
+               String host, RoomDirectory directory) throws Exception {
         this.tokens = tokens;
         this.bus = bus;
-        service = new SignalingService(config, meters, scheduler, bus, tokens, origins, ice);
+        service = new SignalingService(config, meters, scheduler, bus, tokens, origins, ice, PresenceSink.NONE, directory);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(host);
