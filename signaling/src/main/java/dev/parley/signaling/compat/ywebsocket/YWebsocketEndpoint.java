@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One y-websocket connection: joins its room on open, hands each binary frame to the {@link FrameHandler}. */
-final class YWebsocketEndpoint extends Endpoint {
+public final class YWebsocketEndpoint extends Endpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(YWebsocketEndpoint.class);
     private static final AtomicLong IDS = new AtomicLong();
