@@ -60,7 +60,7 @@ final class HttpHealthBench implements Benchmark {
                         : Proc.start("node-http", o.workDir(), List.of("node", "-e", NODE_SERVER, String.valueOf(port)))) {
                     p.awaitTcp(port, Duration.ofSeconds(30));
                     URI uri = URI.create("http://127.0.0.1:" + port + "/healthz");
-                    load(uri, requests / 4, clients); // warm-up (JIT), not measured
+                    load(uri, requests, clients); // warm-up (JIT), not measured
                     double cpu0 = p.cpuMicros();
                     long t0 = System.nanoTime();
                     long[] lat = load(uri, requests, clients);
@@ -74,7 +74,7 @@ final class HttpHealthBench implements Benchmark {
             }
         }
         return new Result(c, requests + " keep-alive GETs per round from " + clients
-                + " client threads (java.net.http, HTTP/1.1) on loopback, after a warm-up of a quarter of that.",
+                + " client threads (java.net.http, HTTP/1.1) on loopback, after a warm-up of as many.",
                 "CPU is the server process's user+system time from /proc/<pid>/stat over the measured requests. "
                         + "The client runs on the same 2 cores, so rates and latencies include its cost; CPU per "
                         + "request is the steadier figure.");

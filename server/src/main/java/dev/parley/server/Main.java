@@ -43,6 +43,14 @@ public final class Main {
             out.println("parley " + version());
             return 0;
         }
+        if (args.get(0).equals("token")) {
+            try {
+                return TokenCommand.run(args.subList(1, args.size()), env, out);
+            } catch (ConfigException e) {
+                err.println("parley: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+        }
         ParleyConfig config;
         try {
             config = ParleyConfig.parse(args, env);
@@ -96,6 +104,8 @@ public final class Main {
         b.append("Parley ").append(version()).append(" - WebRTC signaling, STUN/TURN relay, presence and sync relay\n\n")
                 .append("Usage: parley serve [flags]   everything: HTTP/WebSocket/SSE, STUN/TURN, presence\n")
                 .append("       parley turn [flags]    the STUN/TURN relay only (public relay hosts)\n")
+                .append("       parley token --user ID [--room R]... [--ttl 1h] [--admin] [--read-only]\n")
+                .append("                              print a signed token for --auth-secret / PARLEY_AUTH_SECRET\n")
                 .append("       parley --help | --version\n\n")
                 .append("Every flag can also be set as an environment variable or in --config FILE\n")
                 .append("(precedence: flag > environment > file > default).\n\n");

@@ -45,4 +45,16 @@ class MainTest {
         assertEquals(2, run());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: parley serve"));
     }
+
+    @Test
+    void tokenCommandMintsAVerifiableToken() throws Exception {
+        String secret = "0123456789abcdef0123456789abcdef";
+        assertEquals(0, run("token", "--auth-secret", secret, "--user", "alice", "--room", "r1", "--ttl", "10m"));
+        String token = out.toString(StandardCharsets.UTF_8).strip();
+        dev.parley.auth.Principal p = dev.parley.auth.TokenVerifier.of(secret, java.time.Clock.systemUTC()).verify(token);
+        assertEquals("alice", p.userId());
+        assertTrue(p.mayJoin("r1"));
+        assertEquals(2, run("token", "--user", "alice"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("parley: --auth-secret:"));
+    }
 }

@@ -128,6 +128,11 @@ public record ParleyConfig(
         return from(mode, Settings.load(args.subList(1, args.size()), env));
     }
 
+    /** Parses a duration as the flags do ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 12h}). */
+    public static Duration parseDuration(String flag, String value) {
+        return Values.duration(flag, value);
+    }
+
     public boolean devMode() {
         return authSecret == null;
     }
