@@ -8,7 +8,9 @@
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
-import { EditorView, basicSetup } from 'codemirror'
+import { EditorView, keymap, lineNumbers, drawSelection, highlightActiveLine } from '@codemirror/view'
+import { defaultKeymap } from '@codemirror/commands'
+import { yUndoManagerKeymap } from 'y-codemirror.next'
 import { yCollab } from 'y-codemirror.next'
 import { SignalLink } from './signal-link.js'
 import { PeerMesh } from './peer-mesh.js'
@@ -34,7 +36,8 @@ $('me').style.color = color
 
 new EditorView({
   doc: text.toString(),
-  extensions: [basicSetup, EditorView.lineWrapping, yCollab(text, awareness)],
+  extensions: [lineNumbers(), drawSelection(), highlightActiveLine(), EditorView.lineWrapping,
+    keymap.of([...yUndoManagerKeymap, ...defaultKeymap]), yCollab(text, awareness)],
   parent: $('editor')
 })
 

@@ -86,6 +86,6 @@ export class SignalLink extends EventTarget {
   close () {
     this.closed = true
     clearInterval(this._hb)
-    if (this.ws) { try { this.ws.send(JSON.stringify({ t: 'bye' })) } catch {} this.ws.close() }
+    if (this.ws) { if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ t: 'bye' })); this.ws.close() }
   }
 }
