@@ -5,20 +5,19 @@ import dev.parley.signaling.compat.ywebsocket.wire.YMessageCodec;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection's outbound queue. Document frames are never dropped: they queue in order, and a
- * connection whose queue passes {@code maxQueuedBytes} is closed as a slow consumer (y-websocket's
- * client reconnects and syncs again, so nothing is lost). Awareness states are coalesced per client
- * id while a send is in flight: only the newest state of each client goes out, in one frame.
+ * connection whose queued and in-flight bytes pass {@code maxQueuedBytes} is closed as a slow
+ * consumer (y-websocket's client reconnects and syncs again, so nothing is lost). Awareness states
+ * are coalesced per client id while the connection is backed up ({@link #MAX_IN_FLIGHT} frames in
+ * flight): only the newest state of each client goes out, in one frame, after the queued documents.
  */
 public final class Outbox {
 
-    private static final int SENDING = 0;
-    private static final int RETURNED = 1;
-    private static final int COMPLETED = 2;
+    /** Frames handed to the transport and not yet completed, per connection. */
+    static final int MAX_IN_FLIGHT = 16;
 
     private final Transport transport;
     private final long maxQueuedBytes;
@@ -27,7 +26,9 @@ public final class Outbox {
     private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
     private final LinkedHashMap<Long, AwarenessEntry> awareness = new LinkedHashMap<>();
     private long queuedBytes;
-    private boolean inFlight;
+    private int inFlight;
+    private boolean pumping;
+    private boolean repump;
     private boolean closed;
 
     public Outbox(Transport transport, long maxQueuedBytes, RelayMetrics metrics) {
@@ -51,7 +52,7 @@ public final class Outbox {
                 awareness.clear();
             } else {
                 frames.add(frame);
-                queuedBytes += frame.length;
+                queuedBytes += frame.length; // counted until the transport completes it
             }
         } finally {
             lock.unlock();
@@ -106,47 +107,67 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Hands queued frames to the transport, up to {@link #MAX_IN_FLIGHT} at a time (so the socket
+     * layer can write several in one go). One thread pumps at a time; a completion that arrives
+     * while pumping, on the same or another thread, makes the pumping thread go round again
+     * instead of recursing.
+     */
     private void pump() {
+        lock.lock();
+        try {
+            if (pumping) {
+                repump = true;
+                return;
+            }
+            pumping = true;
+        } finally {
+            lock.unlock();
+        }
+        java.util.ArrayList<byte[]> batch = new java.util.ArrayList<>();
         while (true) {
-            byte[] next;
-            boolean document;
+            batch.clear();
+            int documents = 0;
             lock.lock();
             try {
-                if (inFlight || closed) {
+                repump = false;
+                while (!closed && inFlight < MAX_IN_FLIGHT) {
+                    byte[] next = frames.poll();
+                    if (next != null) {
+                        documents++;
+                    } else if (!awareness.isEmpty()) {
+                        next = YMessageCodec.awareness(awareness.values());
+                        awareness.clear();
+                        queuedBytes += next.length;
+                    } else {
+                        break;
+                    }
+                    inFlight++;
+                    batch.add(next);
+                }
+                if (batch.isEmpty() && !repump) {
+                    pumping = false;
                     return;
                 }
-                next = frames.poll();
-                document = next != null;
-                if (next != null) {
-                    queuedBytes -= next.length;
-                } else if (!awareness.isEmpty()) {
-                    next = YMessageCodec.awareness(awareness.values());
-                    awareness.clear();
-                } else {
-                    return;
-                }
-                inFlight = true;
             } finally {
                 lock.unlock();
             }
-            metrics.frameOut(document, next.length);
-            AtomicInteger state = new AtomicInteger(SENDING);
-            transport.send(next, failure -> {
-                finished(failure);
-                if (!state.compareAndSet(SENDING, COMPLETED)) {
+            for (int i = 0; i < batch.size(); i++) {
+                byte[] frame = batch.get(i);
+                metrics.frameOut(i < documents, frame.length);
+                transport.send(frame, failure -> {
+                    finished(failure, frame.length);
                     pump();
-                }
-            });
-            if (state.compareAndSet(SENDING, RETURNED)) {
-                return; // completes later, on another thread; its callback pumps
+                });
             }
         }
     }
 
-    private void finished(Throwable failure) {
+    private void finished(Throwable failure, int length) {
         lock.lock();
         try {
-            inFlight = false;
+            inFlight--;
+            queuedBytes -= length;
             if (failure != null) {
                 closed = true;
                 frames.clear();
