@@ -59,7 +59,13 @@ public final class Main {
             return EXIT_CONFIG;
         }
         Logging.configure(config.logLevel());
-        ParleyNode node = new ParleyNode(config);
+        ParleyNode node;
+        try {
+            node = new ParleyNode(config);
+        } catch (ConfigException e) {
+            err.println("parley: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
         try {
             node.start();
         } catch (ConfigException e) {

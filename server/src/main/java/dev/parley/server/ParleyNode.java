@@ -2,7 +2,20 @@ package dev.parley.server;
 
 import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
+import dev.parley.presence.ClusterBuses;
+import dev.parley.presence.PresenceConfig;
+import dev.parley.presence.PresenceService;
+import dev.parley.presence.cluster.ClusterBus;
+import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.Mode;
+import dev.parley.signaling.SignalingConfig;
+import dev.parley.signaling.SignalingService;
+import dev.parley.turn.TurnConfig;
+import dev.parley.turn.TurnServer;
+import dev.parley.turn.policy.Cidr;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.http.HttpServer;
 import dev.parley.server.lifecycle.Component;
@@ -45,6 +58,13 @@ public final class ParleyNode implements AutoCloseable {
     private final Lifecycle lifecycle = new Lifecycle();
     private final TokenVerifier tokens;
     private final OriginPolicy origins;
+    private final List<String> turnSecrets;
+    private TurnServer turn;
+    private InetAddress turnExternalIp;
+    private InetAddress turnRelayIp;
+    private ClusterBus bus;
+    private PresenceService presence;
+    private SignalingService signaling;
     private HttpServer http;
 
     public ParleyNode(ParleyConfig config) {
@@ -55,16 +75,120 @@ public final class ParleyNode implements AutoCloseable {
         this.tokens = config.authSecret() == null ? TokenVerifier.devMode()
                 : TokenVerifier.of(config.authSecret(), Clock.systemUTC());
         this.origins = OriginPolicy.of(config.allowedOrigins());
-        wire();
+        this.turnSecrets = orRandomSecret(config.turnSecrets());
+        try {
+            wire();
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            metrics.close();
+            throw e;
+        }
     }
 
     private void wire() {
-        if (config.mode() == Mode.SERVE) {
-            http = new HttpServer(config.bind(), config.httpPort(), origins, metrics, lifecycle::health);
-            lifecycle.add(Component.of("http", "http-port", http::start,
-                    () -> http.isRunning() ? Health.UP : Health.down("not running"),
-                    budget -> http.stopAccepting(), http::close));
+        turn = new TurnServer(turnConfig(), metrics.registry(), scheduler);
+        lifecycle.add(Component.of("turn", "turn-port or --turns-port", turn::start,
+                () -> turn.isReady() ? Health.UP : Health.down("relay not listening"), null, turn::close));
+        if (config.mode() != Mode.SERVE) {
+            return;
         }
+        String redis = config.redis() == null ? null : config.redis().toString();
+        try {
+            bus = ClusterBuses.create(redis, nodeId, scheduler);
+        } catch (RuntimeException e) {
+            throw new ConfigException("redis", "cannot connect to " + redis + ": " + rootMessage(e));
+        }
+        presence = new PresenceService(presenceConfig(redis), metrics.registry(), scheduler);
+        lifecycle.add(Component.of("presence", null, presence::start, this::presenceHealth, null, presence::close));
+
+        String secret = turnSecrets.get(0);
+        String host = config.publicHost() != null ? config.publicHost() : LocalIceServers.hostOf(turnExternalIp);
+        LocalIceServers ice = new LocalIceServers(host, secret, config.iceTtl());
+        signaling = new SignalingService(SignalingConfig.defaults(), metrics.registry(), scheduler, bus, tokens, origins, ice);
+        lifecycle.add(Component.of("signaling", null, () -> {
+            ice.bind(turn);
+            signaling.start();
+        }, () -> signaling.isReady() ? Health.UP : Health.down("draining"),
+                signaling::shutdownGracefully, () -> {
+                    signaling.close();
+                    bus.close();
+                }));
+
+        http = new HttpServer(config.bind(), config.httpPort(), origins, metrics, lifecycle::health);
+        presence.install(http.context());
+        signaling.install(http.context());
+        lifecycle.add(Component.of("http", "http-port", http::start,
+                () -> http.isRunning() ? Health.UP : Health.down("not running"),
+                budget -> http.stopAccepting(), http::close));
+    }
+
+    private Health presenceHealth() {
+        dev.parley.presence.Health h = presence.health();
+        if (h.ready()) {
+            return Health.UP;
+        }
+        return h.degraded() ? Health.degraded(h.detail()) : Health.down(h.detail());
+    }
+
+    private TurnConfig turnConfig() {
+        TurnConfig.Builder b = TurnConfig.builder()
+                .bindAddress(config.bind())
+                .turnPort(config.turnPort())
+                .turnsPort(config.turnsPort())
+                .relayPorts(config.relayPortMin(), config.relayPortMax())
+                .realm(config.realm())
+                .restSecrets(turnSecrets)
+                .allowedPeers(config.allowPeers().stream().map(Cidr::parse).toList())
+                .allowLoopbackPeers(config.allowLoopbackPeers())
+                .tls(config.tlsCert(), config.tlsKey())
+                .maxAllocationsPerUser(config.userQuota())
+                .maxAllocations(config.totalQuota())
+                .maxBytesPerSecond(config.maxBytesPerSecond());
+        if (config.relayIp() != null) {
+            b.relayIp(config.relayIp());
+        }
+        if (config.externalIp() != null) {
+            b.externalIp(config.externalIp());
+        }
+        config.turnUsers().forEach(b::staticUser);
+        if (config.mode() == Mode.SERVE && config.httpPort() != 0) {
+            // The HTTP port is never a valid peer: a relayed client must not reach our own API through us.
+            b.reservedEndpoint(new InetSocketAddress(config.bind(), config.httpPort()));
+        }
+        try {
+            TurnConfig tc = b.build();
+            turnExternalIp = tc.externalIp();
+            turnRelayIp = tc.relayIp();
+            return tc;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.relayIp() == null && e.getMessage().contains("relayIp") ? "relay-ip" : null,
+                    "TURN: " + e.getMessage());
+        }
+    }
+
+    private PresenceConfig presenceConfig(String redis) {
+        return PresenceConfig.defaults(nodeId)
+                .withRedis(redis)
+                .withTimes(config.presenceGrace(), config.nodeLeaseTtl(), config.sseKeepAlive())
+                .withLimits(config.presenceHistory(), config.sseBuffer())
+                .withAuth(tokens, origins);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    private static List<String> orRandomSecret(List<String> secrets) {
+        if (!secrets.isEmpty()) {
+            return secrets;
+        }
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return List.of(Base64.getUrlEncoder().withoutPadding().encodeToString(b));
     }
 
     /** Starts every component; a port in use surfaces as a ConfigException naming its flag. */
@@ -84,6 +208,10 @@ public final class ParleyNode implements AutoCloseable {
         } else {
             LOG.info("Parley TURN node {} ready in {} ms", nodeId, ms);
         }
+        LOG.info("STUN/TURN on udp+tcp {}{}, relaying from {} (advertised {}), ports {}-{}",
+                turn.udpAddress(), turn.tlsAddress() == null ? "" : ", tls " + turn.tlsAddress(),
+                turnRelayIp.getHostAddress(), turnExternalIp.getHostAddress(),
+                config.relayPortMin(), config.relayPortMax());
     }
 
     /** Graceful stop: drain within the configured budget, then close everything. */
@@ -124,6 +252,20 @@ public final class ParleyNode implements AutoCloseable {
 
     public Map<String, Health> health() {
         return lifecycle.health();
+    }
+
+    /** The TURN relay (both modes). */
+    public TurnServer turn() {
+        return turn;
+    }
+
+    /** The signaling service (serve mode), for tests and admin wiring. */
+    public SignalingService signaling() {
+        return signaling;
+    }
+
+    public PresenceService presence() {
+        return presence;
     }
 
     /** The HTTP listener's bound address (serve mode). */

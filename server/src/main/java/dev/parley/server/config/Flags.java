@@ -22,13 +22,20 @@ public final class Flags {
             new Flag("turn-user", "USER:PASS", null, true, "static long-term TURN credential (repeatable)"),
             new Flag("allow-peer", "CIDR", null, true, "also relay to peers in this range (repeatable)"),
             new Flag("allow-loopback-peers", null, "false", false, "also relay to loopback peers (tests, local development)"),
-            new Flag("user-quota", "N", "10", false, "TURN allocations per user"),
-            new Flag("total-quota", "N", "10000", false, "TURN allocations in total"),
-            new Flag("max-bps", "BYTES", "0", false, "relayed bytes/s per allocation (0 = unlimited)"),
+            new Flag("turn-user-quota", "N", "100", false, "TURN allocations per user (486 past it)"),
+            new Flag("turn-total-quota", "N", "20000", false, "TURN allocations in total (486 past it)"),
+            new Flag("turn-max-bps", "BYTES", "0", false, "relayed bytes/s per allocation (0 = unlimited)"),
+            new Flag("public-host", "HOST", null, false, "host name or address put in the ICE server URLs handed to browsers (default: external-ip)"),
             new Flag("ice-ttl", "DURATION", "12h", false, "lifetime of the TURN credentials handed to signaling peers"),
             // cluster
             new Flag("redis", "URI", null, false, "Redis for presence and cross-node routing, e.g. redis://host:6379 (default: in-memory)"),
             new Flag("node-id", "NAME", null, false, "this node's name in a cluster (default: hostname + random)"),
+            // presence
+            new Flag("presence-grace", "DURATION", "10s", false, "time before a leave / offline becomes visible (no flapping on reconnects and restarts)"),
+            new Flag("node-lease-ttl", "DURATION", "15s", false, "a node that has not renewed its lease for this long is reaped by the others"),
+            new Flag("sse-keepalive", "DURATION", "15s", false, "interval of SSE keep-alive comments"),
+            new Flag("presence-history", "N", "1000", false, "presence events kept per room for Last-Event-ID replay"),
+            new Flag("sse-buffer", "N", "1024", false, "events queued per SSE subscriber before it is dropped as slow"),
             // security
             new Flag("auth-secret", "SECRET", null, false, "HS256 secret for signaling/presence tokens, >= 32 bytes (default: dev mode, no auth)"),
             new Flag("allowed-origin", "ORIGIN", null, true, "browser origin allowed to connect (repeatable; default: same origin and localhost; * = any)"),

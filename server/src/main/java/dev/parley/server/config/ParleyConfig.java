@@ -39,9 +39,15 @@ public record ParleyConfig(
         int userQuota,
         int totalQuota,
         long maxBytesPerSecond,
+        String publicHost,
         Duration iceTtl,
         URI redis,
         String nodeId,
+        Duration presenceGrace,
+        Duration nodeLeaseTtl,
+        Duration sseKeepAlive,
+        int presenceHistory,
+        int sseBuffer,
         String authSecret,
         List<String> allowedOrigins,
         Path tlsCert,
@@ -70,6 +76,21 @@ public record ParleyConfig(
         }
         if (!LEVELS.contains(logLevel)) {
             throw new ConfigException("log-level", "'" + logLevel + "' is not one of " + String.join(", ", LEVELS));
+        }
+        if (nodeLeaseTtl.toMillis() < 300) {
+            throw new ConfigException("node-lease-ttl", "must be at least 300ms");
+        }
+        if (presenceHistory < 10) {
+            throw new ConfigException("presence-history", "must be at least 10");
+        }
+        if (sseBuffer < 4) {
+            throw new ConfigException("sse-buffer", "must be at least 4");
+        }
+        if (iceTtl.toSeconds() < 60) {
+            throw new ConfigException("ice-ttl", "must be at least 60s");
+        }
+        if (relayPortMin < 1024) {
+            throw new ConfigException("relay-ports", "must start at 1024 or above");
         }
         if (nodeId != null && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("node-id", "'" + nodeId + "' must be 1-64 letters, digits, '.', '_' or '-'");
@@ -105,12 +126,18 @@ public record ParleyConfig(
                 users,
                 s.all("allow-peer").stream().map(c -> Values.cidr("allow-peer", c)).toList(),
                 Values.bool("allow-loopback-peers", s.get("allow-loopback-peers")),
-                Values.positive("user-quota", s.get("user-quota")),
-                Values.positive("total-quota", s.get("total-quota")),
-                Values.nonNegativeLong("max-bps", s.get("max-bps")),
-                Values.duration("ice-ttl", s.get("ice-ttl")),
+                Values.positive("turn-user-quota", s.get("turn-user-quota")),
+                Values.positive("turn-total-quota", s.get("turn-total-quota")),
+                Values.nonNegativeLong("turn-max-bps", s.get("turn-max-bps")),
+                s.get("public-host") == null ? null : Values.host("public-host", s.get("public-host")),
+                Values.positiveDuration("ice-ttl", s.get("ice-ttl")),
                 s.get("redis") == null ? null : Values.redisUri("redis", s.get("redis")),
                 s.get("node-id"),
+                Values.positiveDuration("presence-grace", s.get("presence-grace")),
+                Values.positiveDuration("node-lease-ttl", s.get("node-lease-ttl")),
+                Values.positiveDuration("sse-keepalive", s.get("sse-keepalive")),
+                Values.positive("presence-history", s.get("presence-history")),
+                Values.positive("sse-buffer", s.get("sse-buffer")),
                 s.get("auth-secret"),
                 s.all("allowed-origin"),
                 s.get("tls-cert") == null ? null : Values.readableFile("tls-cert", s.get("tls-cert")),

@@ -74,6 +74,23 @@ final class Values {
         };
     }
 
+    static Duration positiveDuration(String flag, String v) {
+        Duration d = duration(flag, v);
+        if (d.isZero()) {
+            throw new ConfigException(flag, "must be more than zero");
+        }
+        return d;
+    }
+
+    /** A DNS name or an IP literal, as it will appear in URLs (not resolved). */
+    static String host(String flag, String v) {
+        String s = v.trim();
+        if (!s.matches("[A-Za-z0-9.-]{1,253}") && !s.matches("\\[[0-9a-fA-F:.]+\\]")) {
+            throw new ConfigException(flag, "'" + v + "' is not a host name or address");
+        }
+        return s;
+    }
+
     /** An IP literal (never a host name: configuration must not depend on DNS at start). */
     static InetAddress ipLiteral(String flag, String v) {
         String s = v.trim();

@@ -59,7 +59,9 @@ public final class HttpServer implements AutoCloseable {
 
         context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(new CorsFilter(origins)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder cors = new FilterHolder(new CorsFilter(origins));
+        cors.setAsyncSupported(true); // the SSE stream and WebSocket upgrades pass through it
+        context.addFilter(cors, "/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder healthHolder = new ServletHolder("health", new HealthServlet(health));
         context.addServlet(healthHolder, "/healthz");
         context.addServlet(healthHolder, "/readyz");

@@ -1,0 +1,172 @@
+package dev.parley.turn.transport;
+
+import dev.parley.turn.TurnConfig;
+import dev.parley.turn.allocation.AllocationTable;
+import dev.parley.turn.allocation.RelayPorts;
+import dev.parley.turn.auth.Authenticator;
+import dev.parley.turn.auth.NonceManager;
+import dev.parley.turn.policy.PeerPolicy;
+import dev.parley.turn.policy.SourceLimiter;
+import dev.parley.turn.server.RelayPath;
+import dev.parley.turn.server.TurnHandler;
+import dev.parley.turn.server.TurnMetrics;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Binds the UDP, TCP and TLS listeners, wires the handler and relay path to one {@link NioLoop} and
+ * starts it. Everything after {@link #start} runs on that loop.
+ */
+public final class TurnRuntime implements AutoCloseable {
+    private final NioLoop loop;
+    private final TurnHandler handler;
+    private final InetSocketAddress udp;
+    private final InetSocketAddress tcp;
+    private final InetSocketAddress tls;
+
+    private TurnRuntime(NioLoop loop, TurnHandler handler, InetSocketAddress udp, InetSocketAddress tcp,
+                        InetSocketAddress tls) {
+        this.loop = loop;
+        this.handler = handler;
+        this.udp = udp;
+        this.tcp = tcp;
+        this.tls = tls;
+    }
+
+    public static TurnRuntime start(TurnConfig config, TurnMetrics metrics, Authenticator authenticator,
+                                    SSLContext sslContext, Clock clock) throws IOException {
+        NioLoop loop = new NioLoop("parley-turn-io");
+        DatagramChannel udpChannel = null;
+        ServerSocketChannel tcpChannel = null;
+        ServerSocketChannel tlsChannel = null;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                udpChannel = DatagramChannel.open();
+                udpChannel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+                udpChannel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+                udpChannel.bind(new InetSocketAddress(config.bindAddress(), config.turnPort()));
+                int port = ((InetSocketAddress) udpChannel.getLocalAddress()).getPort();
+                tcpChannel = ServerSocketChannel.open();
+                tcpChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                try {
+                    tcpChannel.bind(new InetSocketAddress(config.bindAddress(), port), 1024);
+                    break;
+                } catch (BindException e) {
+                    udpChannel.close();
+                    tcpChannel.close();
+                    if (config.turnPort() != 0 || attempt > 20) {
+                        throw e;
+                    }
+                }
+            }
+            if (config.tlsEnabled()) {
+                tlsChannel = ServerSocketChannel.open();
+                tlsChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                tlsChannel.bind(new InetSocketAddress(config.bindAddress(), config.turnsPort()), 1024);
+            }
+            InetSocketAddress udp = (InetSocketAddress) udpChannel.getLocalAddress();
+            InetSocketAddress tcp = (InetSocketAddress) tcpChannel.getLocalAddress();
+            InetSocketAddress tls = tlsChannel == null ? null : (InetSocketAddress) tlsChannel.getLocalAddress();
+
+            AllocationTable table = new AllocationTable(new HashSet<>(java.util.List.of(config.relayIp(), config.externalIp())));
+            Set<InetSocketAddress> reserved = new HashSet<>(config.reservedEndpoints());
+            reserved.add(new InetSocketAddress(udp.getPort()));
+            if (tls != null) {
+                reserved.add(new InetSocketAddress(tls.getPort()));
+            }
+            Set<InetAddress> own = localAddresses();
+            own.add(config.relayIp());
+            own.add(config.externalIp());
+            own.add(config.bindAddress());
+            PeerPolicy policy = new PeerPolicy(config.allowedPeers(), config.allowLoopbackPeers(), reserved, own,
+                    table::isOwnRelayed);
+            LoopRelaySockets sockets = new LoopRelaySockets(loop, config.relayIp());
+            RelayPath relay = new RelayPath(metrics);
+            sockets.relayPath(relay);
+            TurnHandler handler = new TurnHandler(config, table,
+                    new RelayPorts(config.relayPortMin(), config.relayPortMax()), sockets, authenticator,
+                    new NonceManager(config.nonceLifetime(), clock), policy, metrics,
+                    new SourceLimiter(config.sourceRequestsPerSecond(), 2.0 * config.sourceRequestsPerSecond(), 65_536),
+                    clock);
+
+            udpChannel.configureBlocking(false);
+            loop.register(udpChannel, SelectionKey.OP_READ, new UdpListener(udpChannel, handler, relay));
+            tcpChannel.configureBlocking(false);
+            loop.register(tcpChannel, SelectionKey.OP_ACCEPT, new TcpAcceptor(tcpChannel, loop, handler, relay, null));
+            if (tlsChannel != null) {
+                tlsChannel.configureBlocking(false);
+                loop.register(tlsChannel, SelectionKey.OP_ACCEPT,
+                        new TcpAcceptor(tlsChannel, loop, handler, relay, sslContext));
+            }
+            loop.start();
+            return new TurnRuntime(loop, handler, udp, tcp, tls);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(udpChannel);
+            closeQuietly(tcpChannel);
+            closeQuietly(tlsChannel);
+            loop.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
+        }
+    }
+
+    private static Set<InetAddress> localAddresses() {
+        Set<InetAddress> out = new HashSet<>();
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                out.addAll(Collections.list(ni.getInetAddresses()));
+            }
+        } catch (SocketException e) {
+            // best effort: loopback and configured addresses are still covered
+        }
+        return out;
+    }
+
+    public InetSocketAddress udpAddress() {
+        return udp;
+    }
+
+    public InetSocketAddress tcpAddress() {
+        return tcp;
+    }
+
+    public InetSocketAddress tlsAddress() {
+        return tls;
+    }
+
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /** Asks the loop to expire allocations, permissions and channels. */
+    public void sweep() {
+        loop.execute(() -> handler.sweep(System.nanoTime()));
+    }
+
+    @Override
+    public void close() {
+        loop.shutdown(handler::releaseAll);
+    }
+}
