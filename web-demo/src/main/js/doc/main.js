@@ -4,7 +4,8 @@
 // Without /v1/signal on the server the page syncs through /compat/y-websocket instead.
 //
 // URL parameters: room (default "demo"), name, token (access token), p2pTimeout (ms, default 5000),
-// forceRelay=1 (never try peer-to-peer), transport=ywebsocket (skip signaling, use /compat/y-websocket).
+// forceRelay=1 (never try peer-to-peer), ice=none (no STUN/TURN: host candidates only, i.e. TURN off),
+// transport=ywebsocket (skip signaling, use /compat/y-websocket).
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
@@ -92,7 +93,8 @@ function startMesh () {
   const link = new SignalLink({ url: '/v1/signal', room, meta: { name, color }, token })
   const mesh = new PeerMesh(link, {
     p2pTimeoutMs: Number(params.get('p2pTimeout') || 5000),
-    forceRelay: params.get('forceRelay') === '1'
+    forceRelay: params.get('forceRelay') === '1',
+    iceServers: params.get('ice') === 'none' ? [] : null
   })
   new MeshSync(doc, awareness, mesh) // eslint-disable-line no-new
   let welcomed = false

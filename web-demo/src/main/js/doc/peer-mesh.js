@@ -4,12 +4,14 @@
 //   'p2p'        while the data channel is open,
 //   'relay'      otherwise: bytes go through the server (SignalLink.relay).
 // After falling back, an ICE restart is tried every `retryMs`; when the channel opens the peer
-// returns to 'p2p'. `forceRelay` never tries peer-to-peer (for demos and tests).
+// returns to 'p2p'. `forceRelay` never tries peer-to-peer (for demos and tests); `iceServers: []`
+// uses host candidates only (no STUN, no TURN).
 
 export class PeerMesh extends EventTarget {
-  constructor (link, { p2pTimeoutMs = 5000, retryMs = 15000, forceRelay = false } = {}) {
+  constructor (link, { p2pTimeoutMs = 5000, retryMs = 15000, forceRelay = false, iceServers = null } = {}) {
     super()
     this.link = link; this.p2pTimeoutMs = p2pTimeoutMs; this.retryMs = retryMs; this.forceRelay = forceRelay
+    this.iceServers = iceServers // null = the ones signaling hands out (STUN + this node's TURN)
     this.peers = new Map()
     link.addEventListener('joined', (e) => {
       for (const id of [...this.peers.keys()]) this._drop(id)
@@ -48,7 +50,7 @@ export class PeerMesh extends EventTarget {
   }
 
   _connect (p) {
-    const pc = new RTCPeerConnection({ iceServers: this.link.iceServers })
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers || this.link.iceServers })
     p.pc = pc
     p.dc = pc.createDataChannel('yjs', { negotiated: true, id: 0, ordered: true })
     p.dc.binaryType = 'arraybuffer'
