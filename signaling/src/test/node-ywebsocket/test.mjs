@@ -13,9 +13,9 @@ const TIMEOUT_MS = 15000
 const fail = (msg) => { console.error('FAIL ' + scenario + ': ' + msg); process.exit(1) }
 setTimeout(() => fail('timed out after ' + TIMEOUT_MS + ' ms'), TIMEOUT_MS).unref()
 
-const connect = (room, opts = {}) => {
+const connect = (room, opts = {}, serverUrl = url) => {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket, disableBc: true, ...opts })
+  const provider = new WebsocketProvider(serverUrl, room, doc, { WebSocketPolyfill: WebSocket, disableBc: true, ...opts })
   return { doc, provider, text: doc.getText('t') }
 }
 
@@ -89,6 +89,26 @@ const scenarios = {
     await synced(b)
     process.send({ clientID: b.doc.clientID })
     await new Promise(() => {}) // until killed
+  },
+  // Two nodes sharing a Redis: a client on each converges and sees the other's cursor;
+  // a late joiner on either node gets everything.
+  async twonodes () {
+    const [url2] = args
+    const room = 'nodes-' + process.pid
+    const a = connect(room); const b = connect(room, {}, url2)
+    a.provider.awareness.setLocalStateField('user', { name: 'A' })
+    b.provider.awareness.setLocalStateField('user', { name: 'B' })
+    await synced(a); await synced(b)
+    for (let i = 0; i < 10; i++) { a.text.insert(0, 'a' + i); b.text.insert(b.text.length, 'b' + i) }
+    await until(() => a.text.toString() === b.text.toString() && a.text.toString().includes('a9') && a.text.toString().includes('b9'), 'convergence across nodes')
+    await until(() => [...a.provider.awareness.getStates().values()].some(s => s.user?.name === 'B'), 'A to see B across nodes')
+    await until(() => [...b.provider.awareness.getStates().values()].some(s => s.user?.name === 'A'), 'B to see A across nodes')
+    const bId = b.doc.clientID
+    b.provider.destroy()
+    await until(() => !a.provider.awareness.getStates().has(bId), 'B\'s cursor to go away on node 1', 5000)
+    const late = connect(room, {}, url2)
+    await until(() => late.text.toString() === a.text.toString(), 'a late joiner on node 2')
+    a.provider.destroy(); late.provider.destroy()
   },
   // Phase 1 of the restart test: write and wait until another client saw it through the server.
   async write () {

@@ -5,6 +5,7 @@ import dev.parley.auth.TokenVerifier;
 import dev.parley.signaling.compat.ywebsocket.handler.FrameHandler;
 import dev.parley.signaling.compat.ywebsocket.redis.RedisUpdateStore;
 import dev.parley.signaling.compat.ywebsocket.room.RelayMetrics;
+import dev.parley.signaling.compat.ywebsocket.room.RoomBus;
 import dev.parley.signaling.compat.ywebsocket.room.RoomRegistry;
 import dev.parley.signaling.compat.ywebsocket.room.UpdateStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,31 +35,38 @@ public final class YWebsocketRelay implements AutoCloseable {
     private final TokenVerifier tokens;
     private final OriginPolicy origins;
     private final UpdateStore store;
+    private final RoomBus bus;
     private final RelayMetrics metrics;
     private final RoomRegistry rooms;
     private final FrameHandler handler;
     private volatile boolean started;
 
     public YWebsocketRelay(YWebsocketConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
-                           TokenVerifier tokens, OriginPolicy origins, UpdateStore store) {
+                           TokenVerifier tokens, OriginPolicy origins, UpdateStore store, RoomBus bus) {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.origins = Objects.requireNonNull(origins, "origins");
         this.store = Objects.requireNonNull(store, "store");
+        this.bus = Objects.requireNonNull(bus, "bus");
         this.metrics = new RelayMetrics(meters);
         this.rooms = new RoomRegistry(config.roomLimits(), config.maxRooms(), config.idleRetention(), store,
-                scheduler, metrics);
+                bus, scheduler, metrics);
         this.handler = new FrameHandler(metrics);
     }
 
-    /** A relay with the store the config names: Redis when {@code redisUri} is set, memory otherwise. */
+    /**
+     * A relay with what the config names: with {@code redisUri}, rooms persisted in Redis and shared
+     * live with the other nodes through Redis pub/sub; otherwise memory only, one node.
+     */
     public static YWebsocketRelay create(YWebsocketConfig config, MeterRegistry meters,
                                          ScheduledExecutorService scheduler, TokenVerifier tokens,
                                          OriginPolicy origins) {
-        UpdateStore store = config.redisUri() == null ? UpdateStore.NONE
-                : RedisUpdateStore.connect(config.redisUri(), config.redisKeyPrefix());
-        return new YWebsocketRelay(config, meters, scheduler, tokens, origins, store);
+        if (config.redisUri() == null) {
+            return new YWebsocketRelay(config, meters, scheduler, tokens, origins, UpdateStore.NONE, RoomBus.NONE);
+        }
+        RedisUpdateStore redis = RedisUpdateStore.connect(config.redisUri(), config.redisKeyPrefix(), scheduler);
+        return new YWebsocketRelay(config, meters, scheduler, tokens, origins, redis, redis);
     }
 
     /** Adds the endpoint to a Jakarta WebSocket container (call from the container initializer). */

@@ -32,6 +32,7 @@ public final class DocRoom {
     private final String name;
     private final RoomLimits limits;
     private final UpdateStore store;
+    private final RoomBus bus;
     private final RelayMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final DocState doc;
@@ -42,10 +43,11 @@ public final class DocRoom {
     private boolean failed;
     private long generation;
 
-    DocRoom(String name, RoomLimits limits, UpdateStore store, RelayMetrics metrics) {
+    DocRoom(String name, RoomLimits limits, UpdateStore store, RoomBus bus, RelayMetrics metrics) {
         this.name = name;
         this.limits = limits;
         this.store = store;
+        this.bus = bus;
         this.metrics = metrics;
         this.doc = new DocState(limits.maxDocumentBytes());
     }
@@ -160,6 +162,9 @@ public final class DocRoom {
             for (Connection m : members) {
                 m.outbox().sendAwareness(removals);
             }
+            if (!removals.isEmpty()) {
+                bus.publish(name, new RoomBus.Message(RoomBus.Kind.AWARENESS, YMessageCodec.awarenessUpdate(removals)));
+            }
         } finally {
             lock.unlock();
         }
@@ -199,6 +204,7 @@ public final class DocRoom {
                             LOG.error("room {}: storing an update failed", name, err);
                         }
                     });
+                    bus.publish(name, new RoomBus.Message(RoomBus.Kind.UPDATE, update));
                     byte[] frame = YMessageCodec.syncUpdate(update);
                     for (Connection m : members) {
                         if (m != c) {
@@ -217,36 +223,112 @@ public final class DocRoom {
             if (!members.contains(c)) {
                 return;
             }
-            List<AwarenessEntry> accepted = new ArrayList<>(entries.size());
-            for (AwarenessEntry e : entries) {
-                Owned cur = awareness.get(e.clientId());
-                if (!e.supersedes(cur == null ? null : cur.entry())) {
-                    continue;
-                }
-                accepted.add(e);
-                if (e.isRemoval()) {
-                    awareness.remove(e.clientId());
-                    c.awarenessClients.remove(e.clientId());
-                    if (cur != null && cur.owner() != c) {
-                        cur.owner().awarenessClients.remove(e.clientId());
-                    }
-                } else {
-                    if (cur == null && awareness.size() >= limits.maxAwarenessStates()) {
-                        accepted.remove(accepted.size() - 1);
-                        metrics.refused("awareness-full");
-                        continue;
-                    }
-                    awareness.put(e.clientId(), new Owned(e, c));
-                    c.awarenessClients.add(e.clientId());
-                    if (cur != null && cur.owner() != c) {
-                        cur.owner().awarenessClients.remove(e.clientId());
-                    }
-                }
-            }
+            List<AwarenessEntry> accepted = applyAwareness(c, entries);
             for (Connection m : members) {
                 m.outbox().sendAwareness(accepted);
             }
+            if (!accepted.isEmpty()) {
+                bus.publish(name, new RoomBus.Message(RoomBus.Kind.AWARENESS, YMessageCodec.awarenessUpdate(accepted)));
+            }
         });
+    }
+
+    /** Applies y-protocols' rules; {@code owner} null for states from another node. Holds the lock. */
+    private List<AwarenessEntry> applyAwareness(Connection owner, List<AwarenessEntry> entries) {
+        List<AwarenessEntry> accepted = new ArrayList<>(entries.size());
+        for (AwarenessEntry e : entries) {
+            Owned cur = awareness.get(e.clientId());
+            if (!e.supersedes(cur == null ? null : cur.entry())) {
+                continue;
+            }
+            if (!e.isRemoval() && cur == null && awareness.size() >= limits.maxAwarenessStates()) {
+                metrics.refused("awareness-full");
+                continue;
+            }
+            accepted.add(e);
+            if (cur != null && cur.owner() != null && cur.owner() != owner) {
+                cur.owner().awarenessClients.remove(e.clientId());
+            }
+            if (e.isRemoval()) {
+                awareness.remove(e.clientId());
+                if (owner != null) {
+                    owner.awarenessClients.remove(e.clientId());
+                }
+            } else {
+                awareness.put(e.clientId(), new Owned(e, owner));
+                if (owner != null) {
+                    owner.awarenessClients.add(e.clientId());
+                }
+            }
+        }
+        return accepted;
+    }
+
+    /** A message from another node holding this room: applied and passed to this node's clients. */
+    void remote(RoomBus.Message message) {
+        if (message.kind() == RoomBus.Kind.HELLO) {
+            lock.lock();
+            try {
+                List<AwarenessEntry> ours = new ArrayList<>();
+                for (Owned o : awareness.values()) {
+                    if (o.owner() != null) {
+                        ours.add(o.entry());
+                    }
+                }
+                if (!ours.isEmpty()) {
+                    bus.publish(name, new RoomBus.Message(RoomBus.Kind.AWARENESS, YMessageCodec.awarenessUpdate(ours)));
+                }
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        List<AwarenessEntry> entries = null;
+        UpdateSummary summary = null;
+        try {
+            if (message.kind() == RoomBus.Kind.UPDATE) {
+                summary = UpdateScanner.scan(message.payload());
+            } else {
+                entries = YMessageCodec.decodeAwareness(message.payload());
+            }
+        } catch (MalformedMessageException e) {
+            LOG.warn("room {}: ignoring a malformed message from another node ({})", name, e.getMessage());
+            return;
+        }
+        UpdateSummary s = summary;
+        List<AwarenessEntry> a = entries;
+        lock.lock();
+        try {
+            Runnable apply = () -> {
+                if (s != null) {
+                    DocState.Offer offer = doc.offer(message.payload(), s);
+                    if (offer == DocState.Offer.STORED) {
+                        byte[] frame = YMessageCodec.syncUpdate(message.payload());
+                        for (Connection m : members) {
+                            m.outbox().sendFrame(frame);
+                        }
+                    } else if (offer == DocState.Offer.TOO_LARGE) {
+                        metrics.refused("document-too-large");
+                        LOG.warn("room {}: an update from another node exceeds this node's document limit", name);
+                    }
+                } else {
+                    List<AwarenessEntry> accepted = applyAwareness(null, a);
+                    for (Connection m : members) {
+                        m.outbox().sendAwareness(accepted);
+                    }
+                }
+            };
+            if (failed) {
+                return;
+            }
+            if (loaded) {
+                apply.run();
+            } else {
+                pending.add(apply);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     public void queryAwareness(Connection c) {

@@ -19,13 +19,15 @@ public final class RoomRegistry {
     private final int maxRooms;
     private final Duration idleRetention;
     private final UpdateStore store;
+    private final RoomBus bus;
     private final ScheduledExecutorService scheduler;
     private final RelayMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, DocRoom> rooms = new HashMap<>();
 
-    public RoomRegistry(RoomLimits limits, int maxRooms, Duration idleRetention, UpdateStore store,
+    public RoomRegistry(RoomLimits limits, int maxRooms, Duration idleRetention, UpdateStore store, RoomBus bus,
                         ScheduledExecutorService scheduler, RelayMetrics metrics) {
+        this.bus = bus;
         this.limits = limits;
         this.maxRooms = maxRooms;
         this.idleRetention = idleRetention;
@@ -44,13 +46,14 @@ public final class RoomRegistry {
             room = rooms.get(name);
             if (room != null && room.failed()) {
                 rooms.remove(name);
+                bus.unsubscribe(name);
                 room = null;
             }
             if (room == null) {
                 if (rooms.size() >= maxRooms) {
                     return null;
                 }
-                room = new DocRoom(name, limits, store, metrics);
+                room = new DocRoom(name, limits, store, bus, metrics);
                 rooms.put(name, room);
                 created = true;
             }
@@ -61,7 +64,9 @@ public final class RoomRegistry {
             lock.unlock();
         }
         if (created) {
+            // subscribe first: what arrives while loading waits, and duplicates are recognised
             DocRoom r = room;
+            bus.subscribe(name, r::remote);
             store.load(name).whenCompleteAsync(r::loaded, scheduler);
         }
         return room;
@@ -81,6 +86,7 @@ public final class RoomRegistry {
         try {
             if (rooms.get(room.name()) == room && room.isEmpty() && room.generation() == generation) {
                 rooms.remove(room.name());
+                bus.unsubscribe(room.name());
             }
         } finally {
             lock.unlock();

@@ -85,13 +85,18 @@ public final class YMessageCodec {
                 .writeVarBytes(payload).toByteArray();
     }
 
-    public static byte[] awareness(Collection<AwarenessEntry> entries) {
+    /** The awareness update alone (y-protocols {@code encodeAwarenessUpdate}), without the message type. */
+    public static byte[] awarenessUpdate(Collection<AwarenessEntry> entries) {
         Lib0Writer inner = new Lib0Writer(16 + entries.size() * 32);
         inner.writeVarUint(entries.size());
         for (AwarenessEntry e : entries) {
             inner.writeVarUint(e.clientId()).writeVarUint(e.clock()).writeVarString(e.stateJson());
         }
-        byte[] body = inner.toByteArray();
+        return inner.toByteArray();
+    }
+
+    public static byte[] awareness(Collection<AwarenessEntry> entries) {
+        byte[] body = awarenessUpdate(entries);
         return new Lib0Writer(body.length + 8).writeVarUint(MESSAGE_AWARENESS).writeVarBytes(body).toByteArray();
     }
 

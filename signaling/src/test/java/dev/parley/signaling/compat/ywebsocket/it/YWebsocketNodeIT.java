@@ -67,6 +67,17 @@ class YWebsocketNodeIT {
     }
 
     @Test
+    void twoNodesSharingRedisAreOneRoom() throws Exception {
+        try (RedisFixture redis = new RedisFixture()) {
+            YWebsocketConfig config = YWebsocketConfig.defaults().withRedis(redis.uri());
+            try (YWebsocketTestServer n1 = YWebsocketTestServer.devMode(config);
+                 YWebsocketTestServer n2 = YWebsocketTestServer.devMode(config)) {
+                ok(NodeClient.scenario("twonodes", n1.baseUrl(), n2.baseUrl()), "twonodes");
+            }
+        }
+    }
+
+    @Test
     void withoutRedisARestartLosesTheDocument() throws Exception {
         String room = "memory-" + ProcessHandle.current().pid();
         try (YWebsocketTestServer s = YWebsocketTestServer.devMode(YWebsocketConfig.defaults())) {
