@@ -6,10 +6,14 @@
 //             relay's document counters stay 0).
 //   fallback: no STUN/TURN and no route between the peers; expect the server relay within the
 //             timeout, convergence, and each page showing the other's cursor.
+//   recover:  as fallback; then the server namespace starts forwarding (a peer-to-peer path
+//             appears) and both pages must return to the data channel by ICE restart and still
+//             converge. Needs the server namespace's name as a 6th argument.
 // Prints "OK <scenario>" and exits 0 on success.
 import { chromium } from 'playwright-core'
 
-const [scenario, base, nsA, nsB, shim] = process.argv.slice(2)
+const [scenario, base, nsA, nsB, shim, nsServer] = process.argv.slice(2)
+const P2P_RETRY_MS = 3000
 const P2P_TIMEOUT_MS = 4000
 const host = new URL(base).hostname
 const fail = (m) => { console.error('FAIL ' + scenario + ': ' + m); process.exit(1) }
@@ -28,7 +32,7 @@ async function open (ns, name) {
   page.on('pageerror', (e) => console.log(name, 'pageerror', e.message))
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(name, m.type(), m.text()) })
   const room = 'e2e-' + scenario + '-' + process.pid
-  await page.goto(`${base}/doc.html?room=${room}&name=${name}&ice=none&p2pTimeout=${P2P_TIMEOUT_MS}`)
+  await page.goto(`${base}/doc.html?room=${room}&name=${name}&ice=none&p2pTimeout=${P2P_TIMEOUT_MS}&p2pRetry=${P2P_RETRY_MS}`)
   return page
 }
 
@@ -66,6 +70,24 @@ try {
     .catch(() => fail('bob does not see alice\'s cursor'))
   console.log('each page shows the other\'s named cursor')
 
+  if (scenario === 'recover') {
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('ip', ['netns', 'exec', nsServer, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+    const t1 = Date.now()
+    for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
+      await page.waitForFunction(() => Object.values(window.parley.peerPaths()).includes('p2p'), null, { timeout: 4 * P2P_RETRY_MS + 20000 })
+        .catch(async () => fail(who + ' did not return to the data channel; has ' + await pathOf(page)))
+    }
+    console.log(`both pages back on "p2p" ${Date.now() - t1} ms after a path appeared`)
+    const before = sum(await metrics(a), /^parley_signaling_messages_in_total\{.*type="relay"/)
+    await a.keyboard.type(' Back on p2p.')
+    await b.waitForFunction(() => window.parley.text.toString().includes('Back on p2p.'), null, { timeout: 10000 })
+      .catch(() => fail('bob never got alice\'s edit after the return'))
+    const after = sum(await metrics(a), /^parley_signaling_messages_in_total\{.*type="relay"/)
+    if (after !== before) fail(`the edit after the return went through the server relay (${before} -> ${after})`)
+    console.log('the edit after the return went peer-to-peer (relay counter unchanged at ' + after + ')')
+  }
+
   const m = await metrics(a)
   const relayIn = sum(m, /^parley_signaling_messages_in_total\{.*type="relay"/)
   const yDocs = sum(m, /^parley_signaling_ywebsocket_document_updates_total/)
@@ -73,7 +95,7 @@ try {
   if (scenario === 'p2p') {
     if (relayIn !== 0 || yDocs !== 0) fail('document traffic went through the server')
     if (await pathOf(a) !== 'p2p' || await pathOf(b) !== 'p2p') fail('a peer left the data channel')
-  } else {
+  } else if (scenario === 'fallback') {
     if (switched > P2P_TIMEOUT_MS + 5000) fail(`fell back after ${switched} ms, timeout is ${P2P_TIMEOUT_MS} ms`)
     if (relayIn === 0) fail('no relay traffic counted although the peers are on the server relay')
   }

@@ -4,6 +4,7 @@
 // Without /v1/signal on the server the page syncs through /compat/y-websocket instead.
 //
 // URL parameters: room (default "demo"), name, token (access token), p2pTimeout (ms, default 5000),
+// p2pRetry (ms between ICE restarts while on the relay, default 15000),
 // forceRelay=1 (never try peer-to-peer), ice=none (no STUN/TURN: host candidates only, i.e. TURN off),
 // transport=ywebsocket (skip signaling, use /compat/y-websocket).
 import * as Y from 'yjs'
@@ -93,6 +94,7 @@ function startMesh () {
   const link = new SignalLink({ url: '/v1/signal', room, meta: { name, color }, token })
   const mesh = new PeerMesh(link, {
     p2pTimeoutMs: Number(params.get('p2pTimeout') || 5000),
+    retryMs: Number(params.get('p2pRetry') || 15000),
     forceRelay: params.get('forceRelay') === '1',
     iceServers: params.get('ice') === 'none' ? [] : null
   })

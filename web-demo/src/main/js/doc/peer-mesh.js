@@ -70,9 +70,14 @@ export class PeerMesh extends EventTarget {
     }
   }
 
-  async _signal ({ from, kind, data }) {
-    const p = this.peers.get(from)
+  _signal (msg) {
+    const p = this.peers.get(msg.from)
     if (!p || !p.pc) return
+    // one signal at a time per peer: a candidate must not overtake the offer it belongs to
+    p.chain = (p.chain || Promise.resolve()).then(() => this._handleSignal(p, msg))
+  }
+
+  async _handleSignal (p, { kind, data }) {
     const pc = p.pc
     try {
       if (kind === 'offer' || kind === 'answer') {

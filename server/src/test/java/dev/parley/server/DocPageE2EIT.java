@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Timeout;
  *       candidates; the server must carry no document traffic (metrics);</li>
  *   <li>fallback: forwarding off and no STUN/TURN (TURN off), so no peer-to-peer path exists; the
  *       pages must switch to the server relay within the timeout, converge, and show each other's
- *       named cursor (DOM).</li>
+ *       named cursor (DOM);</li>
+ *   <li>recover: as fallback, then forwarding is switched on: both pages return to the data
+ *       channel (ICE restart) and the next edit does not touch the server relay.</li>
  * </ul>
  * Names are unique per run; namespaces and every process started in them are removed afterwards.
  */
@@ -108,6 +110,12 @@ class DocPageE2EIT {
         run("fallback");
     }
 
+    @Test
+    void peersReturnToTheDataChannelWhenAPathAppears() throws Exception {
+        sh("ip", "netns", "exec", ns + "-s", "sysctl", "-qw", "net.ipv4.ip_forward=0");
+        run("recover");
+    }
+
     private void run(String scenario) throws Exception {
         int port = 8080;
         Path serverLog = work.resolve("parley.log");
@@ -127,7 +135,7 @@ class DocPageE2EIT {
         Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwx------"));
         Path out = work.resolve("driver.log");
         Process driver = new ProcessBuilder("node", "doc-e2e.mjs", scenario, "http://10.77.0.1:" + port,
-                ns + "-a", ns + "-b", shim.toString())
+                ns + "-a", ns + "-b", shim.toString(), ns + "-s")
                 .directory(E2E.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!driver.waitFor(120, TimeUnit.SECONDS)) {
             driver.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
