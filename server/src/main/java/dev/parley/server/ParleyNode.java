@@ -219,7 +219,8 @@ public final class ParleyNode implements AutoCloseable {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         if (http != null) {
             InetSocketAddress a = http.address();
-            LOG.info("Parley node {} ready in {} ms: http://{}:{}/", nodeId, ms, a.getHostString(), a.getPort());
+            String host = config.bind().isAnyLocalAddress() ? "localhost" : LocalIceServers.hostOf(config.bind());
+            LOG.info("Parley node {} ready in {} ms: http://{}:{}/", nodeId, ms, host, a.getPort());
         } else {
             LOG.info("Parley TURN node {} ready in {} ms", nodeId, ms);
         }

@@ -37,6 +37,22 @@ class LauncherIT {
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
+    /** Copies the process's output lines into {@code lines} from a background thread. */
+    private static Thread readLines(Process p, BlockingQueue<String> lines) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
     private static String output(Process p) throws Exception {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "process should exit");
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -68,16 +84,7 @@ class LauncherIT {
         Process p = launch("serve", "--bind", "127.0.0.1", "--http-port", "0", "--turn-port", "0", "--turns-port", "0",
                 "--relay-ip", "127.0.0.1", "--drain-timeout", "2s");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.start();
+        Thread reader = readLines(p, lines);
         String url = null;
         StringBuilder seen = new StringBuilder();
         while (url == null) {
@@ -95,6 +102,34 @@ class LauncherIT {
         assertEquals(200, h.statusCode());
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits after SIGTERM within the drain budget");
+        assertEquals(0, p.exitValue());
+        reader.join(5000);
+    }
+
+    @Test
+    void turnModeRunsTheRelayAloneAndStopsOnSigterm() throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Process p = launch("turn", "--bind", "127.0.0.1", "--turn-port", String.valueOf(port), "--turns-port", "-1",
+                "--relay-ip", "127.0.0.1", "--turn-secret", "s3cret");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = readLines(p, lines);
+        StringBuilder seen = new StringBuilder();
+        for (String l = ""; !l.contains("TURN node"); ) {
+            l = lines.poll(45, TimeUnit.SECONDS);
+            assertTrue(l != null, "no ready line; output:\n" + seen);
+            seen.append(l).append('\n');
+        }
+        assertTrue(!seen.toString().contains("DEV MODE"), "turn mode has no signaling to warn about");
+        Process stun = new ProcessBuilder("turnutils_stunclient", "-p", String.valueOf(port), "127.0.0.1")
+                .redirectErrorStream(true).start();
+        assertTrue(stun.waitFor(20, TimeUnit.SECONDS));
+        String out = new String(stun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("UDP reflexive addr: 127.0.0.1:"), out);
+        p.destroy();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         reader.join(5000);
     }

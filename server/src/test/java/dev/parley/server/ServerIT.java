@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.support.JsonSocket;
+import dev.parley.server.support.SseReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+/** One node as `./parley serve` runs it: every component answers on its own port. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ServerIT {
 
     private static NodeFixture fx;
@@ -35,7 +41,9 @@ class ServerIT {
         HttpResponse<String> r = fx.get("/readyz");
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"status\":\"ready\""), r.body());
-        assertTrue(r.body().contains("\"http\":{\"state\":\"up\"}"), r.body());
+        for (String c : new String[] {"turn", "presence", "signaling", "http"}) {
+            assertTrue(r.body().contains("\"" + c + "\":{\"state\":\"up\"}"), r.body());
+        }
     }
 
     @Test
@@ -89,5 +97,49 @@ class ServerIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertEquals(java.net.http.HttpClient.Version.HTTP_2, r.version());
+    }
+
+    private static URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + fx.node.httpAddress().getPort() + path);
+    }
+
+    @Test
+    void stunBindingAnswersOnTheTurnPortToCoturnsClient() throws Exception {
+        int port = fx.node.turn().udpAddress().getPort();
+        Process p;
+        try {
+            p = new ProcessBuilder("turnutils_stunclient", "-p", String.valueOf(port), "127.0.0.1")
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("turnutils_stunclient is missing: install coturn (./test.sh does)", e);
+        }
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("UDP reflexive addr: 127.0.0.1:"), out);
+    }
+
+    @Test
+    void welcomeHandsOutThisNodesTurnServersAndJoinWorks() throws Exception {
+        try (JsonSocket a = JsonSocket.open(ws("/v1/signal"))) {
+            a.send("{\"t\":\"hello\"}");
+            JsonNode welcome = a.await("welcome");
+            String servers = welcome.path("iceServers").toString();
+            int turnPort = fx.node.turn().udpAddress().getPort();
+            assertTrue(servers.contains("turn:127.0.0.1:" + turnPort + "?transport=udp"), servers);
+            assertTrue(servers.contains("?transport=tcp"), servers);
+            assertTrue(welcome.path("iceServers").get(1).path("username").asText().matches("\\d+:.+"), servers);
+            a.send("{\"t\":\"join\",\"room\":\"serve-it\"}");
+            JsonNode joined = a.await("joined");
+            assertEquals(0, joined.path("peers").size());
+        }
+    }
+
+    @Test
+    void presenceStreamStartsWithASnapshot() throws Exception {
+        try (SseReader sse = SseReader.open(fx.base.resolve("/v1/presence/stream?room=serve-it-presence"))) {
+            SseReader.Event snap = sse.await("snapshot");
+            assertTrue(snap.data().contains("\"members\":[]"), snap.data());
+            assertTrue(snap.id().matches("[^:]+:\\d+"), snap.id());
+        }
     }
 }

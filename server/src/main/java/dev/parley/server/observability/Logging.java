@@ -26,6 +26,11 @@ public final class Logging {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         java.util.logging.Logger.getLogger("").setLevel(toJul(level));
+        // jitsi-utils announces its configuration sources at INFO through JUL on first use.
+        if (!level.equals("debug") && !level.equals("trace")) {
+            java.util.logging.Logger.getLogger("JitsiConfig").setLevel(Level.WARNING);
+            System.setProperty("JitsiConfig.LEVEL", "WARN");
+        }
     }
 
     private static Level toJul(String level) {
