@@ -27,7 +27,11 @@ public final class DocRoom {
 
     private static final Logger LOG = LoggerFactory.getLogger(DocRoom.class);
 
-    private record Owned(AwarenessEntry entry, Connection owner) { }
+    /** An awareness state and the local connection that announced it (null: another node), with when. */
+    private record Owned(AwarenessEntry entry, Connection owner, long atNanos) { }
+
+    /** y-protocols' outdatedTimeout: a state not renewed for this long is gone. */
+    static final long AWARENESS_OUTDATED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final String name;
     private final RoomLimits limits;
@@ -255,7 +259,7 @@ public final class DocRoom {
                     owner.awarenessClients.remove(e.clientId());
                 }
             } else {
-                awareness.put(e.clientId(), new Owned(e, owner));
+                awareness.put(e.clientId(), new Owned(e, owner, System.nanoTime()));
                 if (owner != null) {
                     owner.awarenessClients.add(e.clientId());
                 }
@@ -335,7 +339,13 @@ public final class DocRoom {
         whenLoaded(c, () -> c.outbox().sendAwareness(awarenessEntries()));
     }
 
+    /**
+     * Every current awareness state. States from other nodes that were not renewed within
+     * y-protocols' 30 s are dropped here (their node may have crashed): no ghost cursors for new joiners.
+     */
     private List<AwarenessEntry> awarenessEntries() {
+        long now = System.nanoTime();
+        awareness.values().removeIf(o -> o.owner() == null && now - o.atNanos() > AWARENESS_OUTDATED_NANOS);
         List<AwarenessEntry> out = new ArrayList<>(awareness.size());
         for (Owned o : awareness.values()) {
             out.add(o.entry());
