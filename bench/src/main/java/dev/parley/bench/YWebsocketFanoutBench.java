@@ -60,6 +60,7 @@ final class YWebsocketFanoutBench implements Benchmark {
         Path anchorDir = Path.of("bench", "node-ywebsocket");
         ensureAnchorInstalled(anchorDir, o.workDir());
         Comparison c = new Comparison("Parley", "@y/websocket-server 0.1.1");
+        String loadBefore = loadAverage();
         for (int round = 0; round < o.rounds(); round++) {
             for (Comparison.Side side : round % 2 == 0
                     ? List.of(Comparison.Side.OURS, Comparison.Side.ANCHOR)
@@ -68,10 +69,16 @@ final class YWebsocketFanoutBench implements Benchmark {
                 String base;
                 Proc p;
                 if (side == Comparison.Side.OURS) {
-                    p = Proc.start("parley-ywebsocket", o.workDir(), List.of(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                            "-cp", Path.of("server", "target", "parley.jar").toString(),
+                    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            "-Xmx512m"));
+                    // extra JVM flags for profiling runs, e.g. PARLEY_BENCH_JVM_OPTS=-XX:+PrintCompilation
+                    String extra = System.getenv().getOrDefault("PARLEY_BENCH_JVM_OPTS", "").trim();
+                    if (!extra.isEmpty()) {
+                        cmd.addAll(List.of(extra.split("\\s+")));
+                    }
+                    cmd.addAll(List.of("-cp", Path.of("server", "target", "parley.jar").toString(),
                             "dev.parley.signaling.compat.ywebsocket.YWebsocketStandalone", "127.0.0.1", String.valueOf(port)));
+                    p = Proc.start("parley-ywebsocket", o.workDir(), cmd);
                     base = "ws://127.0.0.1:" + port + "/compat/y-websocket/";
                 } else {
                     p = Proc.start("ywebsocket-server", o.workDir(), List.of("env", "HOST=127.0.0.1", "PORT=" + port,
@@ -80,8 +87,10 @@ final class YWebsocketFanoutBench implements Benchmark {
                 }
                 try (p) {
                     p.awaitTcp(port, Duration.ofSeconds(30));
-                    // warm-up (JIT, connection setup), not measured
-                    runLoad(base + "warm-" + round + "-" + side, ratePerWriter, Duration.ofSeconds(o.quick() ? 1 : 3), null, 0);
+                    // warm-up, not measured: as long as the measurement at 3x the rate. Profiled with a 3 s
+                    // warm-up at 1x, the JVM's C1/C2 compiler threads took ~40 % of the relay's CPU in the
+                    // measured window; this lets both servers reach their steady state first.
+                    runLoad(base + "warm-" + round + "-" + side, 3 * ratePerWriter, measure, null, 0);
                     double cpu0 = p.cpuMicros();
                     long[] stats = runLoad(base + "room-" + round + "-" + side, ratePerWriter, measure, c, side.ordinal());
                     double cpu = p.cpuMicros() - cpu0;
@@ -95,10 +104,12 @@ final class YWebsocketFanoutBench implements Benchmark {
         return new Result(c, CLIENTS + " y-websocket clients in one room on loopback; " + WRITERS + " of them write "
                 + ratePerWriter + " Yjs updates/s each (" + (WRITERS * ratePerWriter) + " updates/s, "
                 + (WRITERS * ratePerWriter * (CLIENTS - 1)) + " deliveries/s offered) for " + measure.toSeconds()
-                + " s per round after a warm-up; each update appends 24 characters to a Y.Text. Parley: the relay "
+                + " s per round after a warm-up of as long at 3x the rate; each update appends 24 characters to a Y.Text. Parley: the relay "
                 + "alone (YWebsocketStandalone from parley.jar, -Xmx512m, in-memory store). Anchor: "
                 + "@y/websocket-server 0.1.1 (`src/server.js`, Node " + nodeVersion() + ", no persistence).",
-                "Latency is from the writer's send to the receipt at each of the 49 other clients, all in the "
+                "Machine load average (1 min) " + loadBefore + " before the run and " + loadAverage() + " after: other "
+                        + "work shares these 2 cores, so read the spread. "
+                        + "Latency is from the writer's send to the receipt at each of the 49 other clients, all in the "
                         + "benchmark JVM (one clock). CPU is the server process's user+system time from /proc over the "
                         + "measured window divided by deliveries. The load generator shares the 2 cores with the "
                         + "server, so latencies include scheduling noise; compare within one run.");
@@ -315,6 +326,14 @@ final class YWebsocketFanoutBench implements Benchmark {
         }
         if (!Files.isRegularFile(dir.resolve("node_modules/@y/websocket-server/src/server.js"))) {
             throw new IllegalStateException("npm ci in " + dir + " failed; see " + workDir.resolve("npm-ci-ywebsocket.log"));
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
