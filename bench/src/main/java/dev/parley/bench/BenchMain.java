@@ -17,7 +17,10 @@ public final class BenchMain {
 
     static Map<String, Benchmark> registry() {
         Map<String, Benchmark> all = new TreeMap<>();
-        for (Benchmark b : List.<Benchmark>of(new HttpHealthBench(), new YWebsocketFanoutBench())) {
+        for (Benchmark b : List.<Benchmark>of(new HttpHealthBench(),
+                new PresenceSseBench(false, Integer.getInteger("bench.sseSubscribers", 10_000)),
+                new PresenceSseBench(true, Integer.getInteger("bench.sseSubscribers", 10_000)),
+                new YWebsocketFanoutBench())) {
             all.put(b.name(), b);
         }
         return all;

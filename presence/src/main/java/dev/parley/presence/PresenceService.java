@@ -62,6 +62,10 @@ public final class PresenceService implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final PresenceStore store;
     private final PresenceHub hub;
+    /** Writing events to SSE subscribers can take a while for big rooms: it does not hold the shared scheduler. */
+    private final java.util.concurrent.ExecutorService fanout;
+    private static final int FANOUT_THREADS = 2;
+    private static final java.util.concurrent.atomic.AtomicInteger FANOUT_IDS = new java.util.concurrent.atomic.AtomicInteger();
     private final SseConnections sse;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, LocalConnection> connections = new HashMap<>();
@@ -84,7 +88,12 @@ public final class PresenceService implements AutoCloseable {
         this.store = config.redisUri() == null
                 ? new MemoryPresenceStore(config.logLength())
                 : new RedisPresenceStore(config.redisUri(), config.logLength());
-        this.hub = new PresenceHub(store, scheduler, meters);
+        this.fanout = java.util.concurrent.Executors.newFixedThreadPool(FANOUT_THREADS, r -> {
+            Thread t = new Thread(r, "presence-fanout-" + FANOUT_IDS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.hub = new PresenceHub(store, fanout, scheduler, meters);
         this.sse = new SseConnections(config.subscriberBuffer(), config.retry(), meters);
         this.storeFailures = meters.counter("parley.presence.store.failures");
         this.reaped = meters.counter("parley.presence.nodes.reaped");
@@ -134,7 +143,7 @@ public final class PresenceService implements AutoCloseable {
     }
 
     public boolean isReady() {
-        return started && !closed && store.isHealthy();
+        return health().ready();
     }
 
     /** For {@code /readyz}: degraded (not ready) while Redis is unreachable. */
@@ -144,6 +153,9 @@ public final class PresenceService implements AutoCloseable {
         }
         if (!store.isHealthy()) {
             return new Health(false, true, "presence store unreachable; serving local connections, will re-register");
+        }
+        if (dirty.get() || reconciling.get()) {
+            return new Health(false, true, "presence store calls failed; re-registering this node's connections");
         }
         return new Health(true, false, config.redisUri() == null ? "in-memory" : "redis");
     }
@@ -321,27 +333,37 @@ public final class PresenceService implements AutoCloseable {
         }
         dirty.set(false);
         store.nodeConnections(nodeId()).thenComposeAsync(known -> {
-            List<LocalConnection> live;
+            // copy under the lock: signaling may join or leave rooms while we re-register
+            Map<String, LocalConnection> live = new HashMap<>();
             Map<String, UserStatus> chosen;
             lock.lock();
             try {
-                live = new ArrayList<>(connections.values());
+                for (LocalConnection c : connections.values()) {
+                    LocalConnection copy = new LocalConnection(c.connectionId, c.userId);
+                    copy.rooms.putAll(c.rooms);
+                    live.put(c.connectionId, copy);
+                }
                 chosen = new HashMap<>(chosenStatus);
             } finally {
                 lock.unlock();
             }
             long now = now();
             List<CompletableFuture<Void>> all = new ArrayList<>();
-            Set<String> liveIds = new java.util.HashSet<>();
-            for (LocalConnection c : live) {
-                liveIds.add(c.connectionId);
+            for (LocalConnection c : live.values()) {
                 all.add(store.connect(nodeId(), c.connectionId, c.userId, now).toCompletableFuture());
                 c.rooms.forEach((room, meta) ->
                         all.add(store.join(nodeId(), c.connectionId, c.userId, room, meta, now).toCompletableFuture()));
             }
             for (NodeConnection k : known) {
-                if (!liveIds.contains(k.connectionId())) {   // closed while the store was unreachable
+                LocalConnection c = live.get(k.connectionId());
+                if (c == null) {   // closed while the store was unreachable
                     all.add(release(nodeId(), k.connectionId(), k.rooms(), deadline()).toCompletableFuture());
+                } else {
+                    for (String room : k.rooms()) {
+                        if (!c.rooms.containsKey(room)) {   // left that room during the outage
+                            all.add(store.leave(nodeId(), k.connectionId(), room, deadline()).toCompletableFuture());
+                        }
+                    }
                 }
             }
             chosen.forEach((user, st) -> all.add(store.setStatus(user, st, now).toCompletableFuture()));
@@ -354,6 +376,7 @@ public final class PresenceService implements AutoCloseable {
             } else {
                 LOG.info("presence: node {} registered {} connections", nodeId(), connections.size());
             }
+            notifyHealth();
         }, scheduler);
     }
 
@@ -452,6 +475,7 @@ public final class PresenceService implements AutoCloseable {
             }
         }
         store.close();
+        fanout.shutdown();
     }
 
     /**
@@ -465,6 +489,7 @@ public final class PresenceService implements AutoCloseable {
         sse.closeAll();
         hub.closeAll("halted");
         store.close();
+        fanout.shutdownNow();
     }
 
     private void cancelTimers() {

@@ -3,6 +3,7 @@ package dev.parley.turn;
 import dev.parley.turn.auth.Authenticator;
 import dev.parley.turn.auth.RestSecrets;
 import dev.parley.turn.auth.StaticUsers;
+import dev.parley.turn.proto.StunCodec;
 import dev.parley.turn.server.TurnMetrics;
 import dev.parley.turn.transport.TlsContexts;
 import dev.parley.turn.transport.TurnRuntime;
@@ -77,6 +78,7 @@ public final class TurnServer implements AutoCloseable {
                 ssl = config.tlsCert() != null ? TlsContexts.fromPem(config.tlsCert(), config.tlsKey())
                         : TlsContexts.selfSigned(config.externalIp().getHostAddress());
             }
+            StunCodec.warmUp();
             runtime = TurnRuntime.start(config, metrics, authenticator, ssl, Clock.systemUTC());
             TurnRuntime r = runtime;
             sweeper = scheduler.scheduleWithFixedDelay(r::sweep, 1, 1, TimeUnit.SECONDS);

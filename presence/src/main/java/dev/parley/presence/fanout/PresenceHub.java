@@ -46,6 +46,7 @@ public final class PresenceHub implements StoreListener {
     }
 
     private final PresenceStore store;
+    private final java.util.concurrent.Executor fanout;
     private final ScheduledExecutorService executor;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Channel, ChannelState> channels = new HashMap<>();
@@ -56,7 +57,17 @@ public final class PresenceHub implements StoreListener {
     private final Counter snapshots;
 
     public PresenceHub(PresenceStore store, ScheduledExecutorService executor, MeterRegistry meters) {
+        this(store, executor, executor, meters);
+    }
+
+    /**
+     * @param fanout   runs the per-channel work (writing events to subscribers)
+     * @param executor timers (retries after a failed resync)
+     */
+    public PresenceHub(PresenceStore store, java.util.concurrent.Executor fanout, ScheduledExecutorService executor,
+                       MeterRegistry meters) {
         this.store = store;
+        this.fanout = fanout;
         this.executor = executor;
         meters.gauge("parley.presence.subscribers", subscriberCount);
         this.delivered = meters.counter("parley.presence.events.delivered");
@@ -82,7 +93,7 @@ public final class PresenceHub implements StoreListener {
         try {
             cs = channels.get(channel);
             if (cs == null) {
-                cs = new ChannelState(new SerialExecutor(executor), store.subscribe(channel).toCompletableFuture());
+                cs = new ChannelState(new SerialExecutor(fanout), store.subscribe(channel).toCompletableFuture());
                 channels.put(channel, cs);
             }
             cs.subscribers.add(s);

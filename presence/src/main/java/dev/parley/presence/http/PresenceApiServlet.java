@@ -16,8 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -69,7 +67,7 @@ public final class PresenceApiServlet extends HttpServlet {
                     Problem.METHOD_NOT_ALLOWED.send(resp, "use GET");
                     return;
                 }
-                String room = URLDecoder.decode(path.substring(7), StandardCharsets.UTF_8);
+                String room = path.substring(7);   // getPathInfo() is already decoded
                 if (!principal.mayJoin(room)) {
                     Problem.FORBIDDEN.send(resp, "the token does not allow room " + room);
                     return;

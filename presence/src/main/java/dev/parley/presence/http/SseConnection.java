@@ -32,7 +32,6 @@ final class SseConnection implements EventSink, WriteListener {
     private final Consumer<SseConnection> onClose;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-    private boolean flushPending;
     private boolean closed;
     private boolean wroteSinceKeepAlive;
 
@@ -108,16 +107,11 @@ final class SseConnection implements EventSink, WriteListener {
         lock.lock();
         try {
             while (!closed && out.isReady()) {
-                if (flushPending) {
-                    flushPending = false;
-                    out.flush();
-                    continue;
-                }
                 if (queue.isEmpty()) {
                     return;
                 }
-                out.write(drainBatch());
-                flushPending = true;
+                // write(ByteBuffer) (Servlet 6.1) is not aggregated by Jetty: one write, no separate flush
+                out.write(java.nio.ByteBuffer.wrap(drainBatch()));
             }
         } catch (IOException | IllegalStateException e) {
             LOG.debug("SSE write failed: {}", e.toString());

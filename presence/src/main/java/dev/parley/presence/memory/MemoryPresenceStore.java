@@ -50,6 +50,7 @@ public final class MemoryPresenceStore implements PresenceStore {
     private static final class Room {
         final Map<String, MemberState> members = new TreeMap<>();
         final Map<String, String> connections = new HashMap<>();
+        final Map<String, String> owners = new HashMap<>();
     }
 
     private static final class NodeConn {
@@ -70,6 +71,8 @@ public final class MemoryPresenceStore implements PresenceStore {
     private final Map<String, Room> rooms = new HashMap<>();
     private final Map<String, UserState> users = new HashMap<>();
     private final Map<String, String> userConnections = new HashMap<>();
+    /** connection id → the node it lives on; a connection that resumed on another node moves. */
+    private final Map<String, String> owners = new HashMap<>();
     private final Map<String, Long> leases = new HashMap<>();
     private final Map<String, Long> reaping = new HashMap<>();
     private final Map<String, Map<String, NodeConn>> nodeConnections = new HashMap<>();
@@ -124,6 +127,7 @@ public final class MemoryPresenceStore implements PresenceStore {
     public CompletionStage<Void> connect(String nodeId, String connectionId, String userId, long now) {
         return locked(() -> {
             nodeConn(nodeId, connectionId, userId);
+            owners.put(connectionId, nodeId);
             if (userConnections.putIfAbsent(connectionId, userId) != null) {
                 return null;
             }
@@ -146,6 +150,11 @@ public final class MemoryPresenceStore implements PresenceStore {
             if (nc != null) {
                 nc.remove(connectionId);
             }
+            String owner = owners.get(connectionId);
+            if (owner != null && !owner.equals(nodeId)) {
+                return null;   // it resumed on another node: this late disconnect is stale
+            }
+            owners.remove(connectionId);
             String userId = userConnections.remove(connectionId);
             if (userId == null) {
                 return null;
@@ -165,6 +174,7 @@ public final class MemoryPresenceStore implements PresenceStore {
         return locked(() -> {
             nodeConn(nodeId, connectionId, userId).rooms.add(room);
             Room r = rooms.computeIfAbsent(room, k -> new Room());
+            r.owners.put(connectionId, nodeId);
             if (r.connections.putIfAbsent(connectionId, userId) != null) {
                 return null;
             }
@@ -191,7 +201,11 @@ public final class MemoryPresenceStore implements PresenceStore {
                 nc.get(connectionId).rooms.remove(room);
             }
             Room r = rooms.get(room);
-            String userId = r == null ? null : r.connections.remove(connectionId);
+            if (r == null || (r.owners.containsKey(connectionId) && !r.owners.get(connectionId).equals(nodeId))) {
+                return null;   // not here, or it resumed on another node
+            }
+            r.owners.remove(connectionId);
+            String userId = r.connections.remove(connectionId);
             if (userId == null) {
                 return null;
             }

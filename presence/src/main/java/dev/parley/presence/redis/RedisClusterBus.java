@@ -52,6 +52,7 @@ public final class RedisClusterBus implements ClusterBus {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, List<Handler>> topics = new ConcurrentHashMap<>();
     private volatile boolean connected;
+    private volatile boolean wasDown;
     private ClientResources resources;
     private RedisClient client;
     private StatefulRedisConnection<String, byte[]> connection;
@@ -79,11 +80,16 @@ public final class RedisClusterBus implements ClusterBus {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress a) {
                 connected = true;
+                if (wasDown) {
+                    wasDown = false;
+                    resubscribeAll();
+                }
             }
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
                 connected = false;
+                wasDown = true;
             }
         });
         connected = true;
@@ -139,6 +145,17 @@ public final class RedisClusterBus implements ClusterBus {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Lettuce re-subscribes what Redis had confirmed; a SUBSCRIBE refused during the outage was never
+     * confirmed, so every current topic is subscribed again (SUBSCRIBE is idempotent).
+     */
+    private void resubscribeAll() {
+        String[] channels = topics.keySet().stream().map(t -> PREFIX + t).toArray(String[]::new);
+        if (channels.length > 0) {
+            pubsub.async().subscribe(channels);
         }
     }
 

@@ -23,7 +23,7 @@ final class RedisKeys {
 
     static String[] roomKeys(String room) {
         return new String[] {room(room, "conn"), room(room, "cnt"), room(room, "meta"), room(room, "dl"),
-                room(room, "log"), room(room, "seq")};
+                room(room, "log"), room(room, "seq"), room(room, "cnode")};
     }
 
     static final String PENDING_ROOMS = P + "pending-rooms";

@@ -221,17 +221,17 @@ public final class RedisPresenceStore implements PresenceStore {
     public CompletionStage<Void> connect(String nodeId, String connectionId, String userId, long now) {
         redis.hset(nodeConns(nodeId), connectionId, userId);
         String[] keys = {user("conn"), user("cnt"), user("st"), user("chosen"), user("ls"), user("dl"),
-                user("log"), user("seq"), userRooms(userId)};
+                user("log"), user("seq"), userRooms(userId), user("cnode")};
         return CONNECT.<List<Object>>run(redis, keys, connectionId, userId, Long.toString(now), newEpoch(),
-                        Integer.toString(logBound), USERS_CHANNEL)
+                        Integer.toString(logBound), USERS_CHANNEL, nodeId)
                 .thenCompose(r -> statusToRooms(userId, r));
     }
 
     @Override
     public CompletionStage<Void> disconnect(String nodeId, String connectionId, long deadline) {
         redis.hdel(nodeConns(nodeId), connectionId);
-        String[] keys = {user("conn"), user("cnt"), user("dl")};
-        return DISCONNECT.<Long>run(redis, keys, connectionId, Long.toString(deadline)).thenApply(r -> null);
+        String[] keys = {user("conn"), user("cnt"), user("dl"), user("cnode")};
+        return DISCONNECT.<Long>run(redis, keys, connectionId, Long.toString(deadline), nodeId).thenApply(r -> null);
     }
 
     @Override
@@ -273,7 +273,7 @@ public final class RedisPresenceStore implements PresenceStore {
         redis.hset(nodeConns(nodeId), connectionId, userId);
         redis.hset(nodeRooms(nodeId), connectionId + "\n" + room, userId);
         return JOIN.<Long>run(redis, roomKeys(room), connectionId, userId, Json.encodeMeta(meta), newEpoch(),
-                        Integer.toString(logBound), roomChannel(room))
+                        Integer.toString(logBound), roomChannel(room), nodeId)
                 .thenCompose(r -> r == 2
                         ? redis.sadd(userRooms(userId), room).thenApply(x -> (Void) null)
                         : CompletableFuture.completedFuture(null));
@@ -283,7 +283,7 @@ public final class RedisPresenceStore implements PresenceStore {
     public CompletionStage<Void> leave(String nodeId, String connectionId, String room, long deadline) {
         redis.hdel(nodeRooms(nodeId), connectionId + "\n" + room);
         String[] k = roomKeys(room);
-        return LEAVE.<Long>run(redis, new String[] {k[0], k[1], k[3]}, connectionId, Long.toString(deadline))
+        return LEAVE.<Long>run(redis, new String[] {k[0], k[1], k[3], k[6]}, connectionId, Long.toString(deadline), nodeId)
                 .thenCompose(r -> r == 2
                         ? redis.zadd(PENDING_ROOMS, ZAddArgs.Builder.lt(), (double) deadline, room).thenApply(x -> (Void) null)
                         : CompletableFuture.completedFuture(null));

@@ -1,6 +1,11 @@
--- KEYS: conn cnt st chosen ls dl log seq rooms   ARGV: connId userId now epoch0 bound chan
--- returns {} or {status, lastSeen, rooms} when the user came online
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return {} end
+-- KEYS: conn cnt st chosen ls dl log seq rooms cnode   ARGV: connId userId now epoch0 bound chan nodeId
+-- returns {} or {status, lastSeen, rooms} when the user came online. A known connection
+-- arriving from another node resumed there: it now belongs to that node, nothing else changes.
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  redis.call('HSET', KEYS[10], ARGV[1], ARGV[7])
+  return {}
+end
+redis.call('HSET', KEYS[10], ARGV[1], ARGV[7])
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 redis.call('ZREM', KEYS[6], ARGV[2])
 local st = redis.call('HGET', KEYS[3], ARGV[2])

@@ -1,6 +1,11 @@
--- KEYS: conn cnt meta dl log seq   ARGV: connId userId metaJson epoch0 bound chan
--- returns 0 already in the room, 1 another tab of a member, 2 a new member (join emitted)
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+-- KEYS: conn cnt meta dl log seq cnode   ARGV: connId userId metaJson epoch0 bound chan nodeId
+-- returns 0 already in the room (if it was on another node, it resumed here: owner updated),
+-- 1 another tab of a member, 2 a new member (join emitted)
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  redis.call('HSET', KEYS[7], ARGV[1], ARGV[7])
+  return 0
+end
+redis.call('HSET', KEYS[7], ARGV[1], ARGV[7])
 local c = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 redis.call('ZREM', KEYS[4], ARGV[2])
 redis.call('PERSIST', KEYS[5])

@@ -285,6 +285,11 @@ class PresenceStreamIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         JsonNode u = dev.parley.presence.wire.Json.MAPPER.readTree(users.body());
         assertEquals(List.of("away", "offline"), List.of(u.get("users").get(0).get("status").asText(), u.get("users").get(1).get("status").asText()));
+        await(node.service.joinRoom("team two", "ann", "c1", Map.of()));
+        java.net.http.HttpResponse<String> spaced = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(node.url("/v1/presence/rooms/team%20two?access_token=" + ann))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals("team two", dev.parley.presence.wire.Json.MAPPER.readTree(spaced.body()).get("room").asText());
         List<Integer> codes = new ArrayList<>();
         for (String path : List.of("/v1/presence/nothing", "/v1/presence/users")) {
             codes.add(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url(path + "?access_token=" + ann))).build(),

@@ -76,8 +76,11 @@ class RedisClusterBusIT {
             awaitSubscribed(one, "room:x", got);
             redis.kill();
             one.publish("room:x", b("lost"));   // at-most-once: published into the outage, dropped
+            LinkedBlockingQueue<String> late = new LinkedBlockingQueue<>();
+            two.subscribe("room:late", p -> late.add(new String(p, StandardCharsets.UTF_8)));   // SUBSCRIBE refused now
             redis.start();
             awaitSubscribed(one, "room:x", got);   // Lettuce reconnected and re-subscribed
+            awaitSubscribed(one, "room:late", late);   // and the topic subscribed during the outage works too
             one.publish("room:x", b("after"));
             String m;
             do {

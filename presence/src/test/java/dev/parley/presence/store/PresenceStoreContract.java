@@ -264,4 +264,33 @@ public abstract class PresenceStoreContract {
         assertEquals(UserStatus.ONLINE, on.status());
         assertEquals(T0 + 20, on.lastSeen());
     }
+
+    @Test
+    void aConnectionThatResumedOnAnotherNodeIgnoresTheOldNodesLateCalls() throws Exception {
+        await(store.connect("a", "s1", "fay", T0));
+        next(PresenceEvent.Status.class);
+        await(store.join("a", "s1", "fay", "r1", Map.of(), T0));
+        next(PresenceEvent.Join.class);
+        // the session resumes on node b before node a notices its socket closed
+        await(store.connect("b", "s1", "fay", T0 + 1));
+        await(store.join("b", "s1", "fay", "r1", Map.of(), T0 + 1));
+        await(store.leave("a", "s1", "r1", T0 + 2));
+        await(store.disconnect("a", "s1", T0 + 2));
+        assertEquals(0, await(store.expireDue(T0 + 100_000)));
+        assertQuietThenSentinel("s1");
+        assertEquals(List.of(new NodeConnection("s1", "fay", java.util.Set.of("r1"))), await(store.nodeConnections("b")));
+        assertEquals(List.of(), await(store.nodeConnections("a")));
+        // node b's own leave counts
+        await(store.leave("b", "s1", "r1", T0 + 200_000));
+        await(store.disconnect("b", "s1", T0 + 200_000));
+        await(store.expireDue(T0 + 200_000));
+        boolean left = false;
+        boolean offline = false;
+        while (!left || !offline) {   // the order between the room's and the users' log may vary
+            PresenceEvent e = next();
+            left |= e instanceof PresenceEvent.Leave l && l.userId().equals("fay");
+            offline |= e instanceof PresenceEvent.Status st && st.room() == null && st.status() == UserStatus.OFFLINE;
+        }
+        assertEquals(UserStatus.OFFLINE, await(store.snapshot(Channel.USERS, List.of("fay"))).users().get(0).status());
+    }
 }

@@ -49,6 +49,20 @@ public final class StunCodec {
         }
     }
 
+    /**
+     * Runs one encode/decode round trip so ice4j loads its configuration (jitsi-utils' config, several
+     * seconds on a busy machine) at start-up rather than inside the first client's request on the I/O loop.
+     */
+    public static void warmUp() {
+        try {
+            Message m = org.ice4j.message.MessageFactory.createBindingRequest();
+            m.setTransactionID(new byte[12]);
+            decode(encode(m, new byte[16]));
+        } catch (StunException | MalformedMessageException e) {
+            throw new IllegalStateException("STUN codec self-check failed", e);
+        }
+    }
+
     /** Every XOR-PEER-ADDRESS in order (ice4j's decoder keeps only the last). */
     public static List<InetSocketAddress> peerAddresses(Decoded d) throws MalformedMessageException {
         List<InetSocketAddress> out = new ArrayList<>(d.frame().peerAddressOffsets().size());
