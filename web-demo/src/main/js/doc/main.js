@@ -100,9 +100,12 @@ function startMesh () {
   })
   new MeshSync(doc, awareness, mesh) // eslint-disable-line no-new
   let welcomed = false
+  let fellBack = false
   link.addEventListener('welcome', (e) => { welcomed = true; setStatus('signaling connected as ' + e.detail.peerId) })
   link.addEventListener('disconnected', (e) => {
     if (!welcomed && !e.detail.welcomed) {
+      if (fellBack) return
+      fellBack = true
       // No native signaling on this server: sync through the y-websocket relay instead.
       link.close()
       startYWebsocket('/v1/signal unavailable (' + e.detail.code + ')')

@@ -3,9 +3,10 @@
 //   'connecting' until the channel opens or `p2pTimeoutMs` passes,
 //   'p2p'        while the data channel is open,
 //   'relay'      otherwise: bytes go through the server (SignalLink.relay).
-// After falling back, an ICE restart is tried every `retryMs`; when the channel opens the peer
-// returns to 'p2p'. `forceRelay` never tries peer-to-peer (for demos and tests); `iceServers: []`
-// uses host candidates only (no STUN, no TURN).
+// After falling back, every `retryMs` the impolite side restarts ICE if it failed (or its last try
+// is older than 3 retry periods); when the channel opens the peer returns to 'p2p'.
+// `forceRelay` never tries peer-to-peer (for demos and tests); `iceServers: []` uses host
+// candidates only (no STUN, no TURN).
 
 export class PeerMesh extends EventTarget {
   constructor (link, { p2pTimeoutMs = 5000, retryMs = 15000, forceRelay = false, iceServers = null } = {}) {
@@ -19,7 +20,10 @@ export class PeerMesh extends EventTarget {
     })
     link.addEventListener('peer-joined', (e) => this._add(e.detail))
     link.addEventListener('peer-left', (e) => this._drop(e.detail.peerId))
-    link.addEventListener('disconnected', () => { for (const id of [...this.peers.keys()]) this._drop(id) })
+    link.addEventListener('disconnected', (e) => {
+      // a resume keeps the peers (replayed messages continue them); only a final close drops them
+      if (e.detail.state === 'closed') for (const id of [...this.peers.keys()]) this._drop(id)
+    })
     link.addEventListener('signal', (e) => this._signal(e.detail))
     link.addEventListener('relay', (e) => {
       const p = this.peers.get(e.detail.from)
@@ -41,7 +45,7 @@ export class PeerMesh extends EventTarget {
 
   _add ({ peerId, meta, polite }) {
     if (this.peers.has(peerId)) return
-    const p = { id: peerId, meta: meta || {}, polite: !!polite, path: 'connecting', queue: [], pc: null, dc: null, makingOffer: false, ignoreOffer: false }
+    const p = { id: peerId, meta: meta || {}, polite: !!polite, path: 'connecting', createdAt: Date.now(), queue: [], pc: null, dc: null, makingOffer: false, ignoreOffer: false }
     this.peers.set(peerId, p)
     this._emit('peer', { peerId, meta: p.meta })
     if (this.forceRelay) { this._setPath(p, 'relay'); return }
@@ -105,7 +109,15 @@ export class PeerMesh extends EventTarget {
     clearTimeout(p.retry)
     p.retry = setTimeout(() => {
       if (this.peers.get(p.id) !== p || p.path === 'p2p') return
-      if (p.pc && p.pc.connectionState !== 'closed') { p.pc.restartIce(); this.link.signal(p.id, 'restart') }
+      // One side restarts ICE (the impolite one, so the two never restart against each other), and
+      // only when ICE has given up or its last attempt is old: checks still running may yet succeed.
+      const pc = p.pc
+      const ice = pc ? pc.iceConnectionState : 'closed'
+      const stale = Date.now() - (p.restartedAt || p.createdAt) > 3 * this.retryMs
+      if (pc && !p.polite && ice !== 'closed' && (ice === 'failed' || ice === 'disconnected' || stale)) {
+        p.restartedAt = Date.now()
+        pc.restartIce()
+      }
       this._fallback(p, p.reason)
     }, this.retryMs)
   }
