@@ -6,12 +6,14 @@
 #   coturn                turnutils_* clients for TURN interop ITs (the turnserver daemon is not started)
 #   chromium, iproute2    browser e2e tests (headless, in network namespaces)
 #   node 20+, npm         unmodified npm clients (y-webrtc, y-websocket, peerjs) and Playwright
+#   nginx                 deploy/ proxy tests (nginx -t, then nginx run by the tests under a temp prefix)
+#   systemd-analyze       deploy/ unit check (systemd-analyze verify on a copy; nothing is installed)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_pkgs=()
-check() { # command package
-  command -v "$1" >/dev/null 2>&1 || need_pkgs+=("$2")
+check() { # command package (sbin tools such as nginx may be outside a non-root PATH)
+  command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" ]] || need_pkgs+=("$2")
 }
 check java openjdk-17-jdk-headless
 check mvn maven
@@ -21,6 +23,8 @@ check chromium chromium
 check ip iproute2
 check node nodejs
 check npm npm
+check nginx nginx
+check systemd-analyze systemd
 
 if ((${#need_pkgs[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -29,7 +33,7 @@ if ((${#need_pkgs[@]})); then
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
     # Debian may start services for what it installs; the tests start their own instances.
-    for svc in redis-server coturn; do
+    for svc in redis-server coturn nginx; do
       if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
     done
     pkill -x turnserver 2>/dev/null || true

@@ -8,7 +8,6 @@ import dev.parley.presence.PresenceService;
 import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.Mode;
-import dev.parley.signaling.SignalingConfig;
 import dev.parley.signaling.SignalingService;
 import dev.parley.signaling.compat.ywebsocket.YWebsocketConfig;
 import dev.parley.signaling.compat.ywebsocket.YWebsocketRelay;
@@ -107,8 +106,8 @@ public final class ParleyNode implements AutoCloseable {
 
         String secret = turnSecrets.get(0);
         String host = config.publicHost() != null ? config.publicHost() : LocalIceServers.hostOf(turnExternalIp);
-        LocalIceServers ice = new LocalIceServers(host, secret, config.iceTtl());
-        signaling = new SignalingService(SignalingConfig.defaults(), metrics.registry(), scheduler, bus, tokens, origins, ice);
+        LocalIceServers ice = new LocalIceServers(host, secret, config.iceTtl(), config.iceUrls());
+        signaling = new SignalingService(config.signaling(), metrics.registry(), scheduler, bus, tokens, origins, ice);
         lifecycle.add(Component.of("signaling", null, () -> {
             ice.bind(turn);
             signaling.start();

@@ -4,6 +4,7 @@ import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
 import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.signaling.handler.NativeHandler;
+import dev.parley.signaling.http.AdminServlet;
 import dev.parley.signaling.http.IceServersServlet;
 import dev.parley.signaling.http.PeerjsServlet;
 import dev.parley.signaling.compat.peerjs.PeerjsHub;
@@ -14,6 +15,8 @@ import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
 import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
+import dev.parley.signaling.room.NodeWatch;
+import dev.parley.signaling.room.RoomBridge;
 import dev.parley.signaling.room.RoomRegistry;
 import dev.parley.signaling.ws.WebSocketInstaller;
 import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
@@ -21,6 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.slf4j.Logger;
@@ -55,6 +60,9 @@ public final class SignalingService implements AutoCloseable {
     private final YWebrtcHub ywebrtc;
     private final PeerjsHub peerjs;
     private final PeerjsKeys peerjsKeys;
+    private final NodeWatch nodes;
+    private final ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> nodeBeat;
     private volatile boolean ready;
     private volatile boolean draining;
 
@@ -65,11 +73,14 @@ public final class SignalingService implements AutoCloseable {
         this.origins = origins;
         this.ice = ice;
         this.metrics = new SignalingMetrics(meters);
-        this.rooms = new RoomRegistry(codec);
+        this.scheduler = scheduler;
+        this.nodes = bus.isDistributed() ? new NodeWatch(bus, config.heartbeat(), System::nanoTime) : null;
+        this.rooms = new RoomRegistry(codec, bus.isDistributed() ? new RoomBridge(bus, codec.mapper()) : null);
         this.router = new BusPeerRouter(bus);
         this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
                 Clock.systemUTC(), System::nanoTime);
-        this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(), System::nanoTime);
+        this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(),
+                config.maxRoomsPerSession(), System::nanoTime);
         this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
                 config.maxConnections(), System::nanoTime);
         this.peerjsKeys = new PeerjsKeys(config.peerjsKey(), tokens);
@@ -87,6 +98,8 @@ public final class SignalingService implements AutoCloseable {
                 .install(context);
         context.addServlet(new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
                 config.peerjsDiscovery())), "/compat/peerjs/*");
+        context.addServlet(new ServletHolder(new AdminServlet(origins, tokens, codec.mapper(), rooms, nativeHandler)),
+                "/admin/*");
         context.addServlet(new ServletHolder(new IceServersServlet(origins, tokens, codec.mapper(), ice)), "/v1/ice-servers");
     }
 
@@ -96,9 +109,25 @@ public final class SignalingService implements AutoCloseable {
                     + "who may join any room. Never expose this to the internet. ***");
         }
         nativeHandler.start();
+        if (nodes != null) {
+            nodes.start();
+            long ms = config.heartbeat().toMillis();
+            nodeBeat = scheduler.scheduleWithFixedDelay(this::beat, 0, ms, TimeUnit.MILLISECONDS);
+        }
         ywebrtc.start();
         peerjs.start();
         ready = true;
+    }
+
+    private void beat() {
+        try {
+            for (String gone : nodes.beat()) {
+                LOG.warn("node {} went silent: removing its members from shared rooms", gone);
+                rooms.removeNode(gone, "node-gone");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("node heartbeat failed", e);
+        }
     }
 
     public boolean isReady() {
@@ -113,17 +142,14 @@ public final class SignalingService implements AutoCloseable {
         peerjs.drain(1012);
     }
 
-    /** {@link #drain()}, then waits up to {@code timeout} for the connections to go. */
-    public void shutdownGracefully(Duration timeout) {
+    /** {@link #drain()}, then waits up to {@code timeout} for the connections to go; true if they all went. */
+    public boolean shutdownGracefully(Duration timeout) {
         drain();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (metrics.connections() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            return metrics.awaitNoConnections(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -139,6 +165,12 @@ public final class SignalingService implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        if (nodeBeat != null) {
+            nodeBeat.cancel(false);
+        }
+        if (nodes != null) {
+            nodes.close();
+        }
         nativeHandler.close();
         ywebrtc.close();
         peerjs.close();

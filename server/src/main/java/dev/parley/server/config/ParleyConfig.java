@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import dev.parley.signaling.SignalingConfig;
 
 /**
  * The whole validated configuration of one Parley process. Built by {@link #from(Mode, Settings)}
@@ -41,6 +42,8 @@ public record ParleyConfig(
         long maxBytesPerSecond,
         String publicHost,
         Duration iceTtl,
+        List<String> iceUrls,
+        SignalingConfig signaling,
         URI redis,
         String nodeId,
         Duration presenceGrace,
@@ -64,6 +67,8 @@ public record ParleyConfig(
         turnUsers = Map.copyOf(turnUsers);
         allowPeers = List.copyOf(allowPeers);
         allowedOrigins = List.copyOf(allowedOrigins);
+        iceUrls = List.copyOf(iceUrls);
+        Objects.requireNonNull(signaling, "signaling");
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new ConfigException(tlsCert == null ? "tls-cert" : "tls-key",
                     "--tls-cert and --tls-key go together");
@@ -131,6 +136,8 @@ public record ParleyConfig(
                 Values.nonNegativeLong("turn-max-bps", s.get("turn-max-bps")),
                 s.get("public-host") == null ? null : Values.host("public-host", s.get("public-host")),
                 Values.positiveDuration("ice-ttl", s.get("ice-ttl")),
+                s.all("ice-url").stream().map(u -> Values.iceUrl("ice-url", u)).toList(),
+                signaling(s),
                 s.get("redis") == null ? null : Values.redisUri("redis", s.get("redis")),
                 s.get("node-id"),
                 Values.positiveDuration("presence-grace", s.get("presence-grace")),
@@ -144,6 +151,32 @@ public record ParleyConfig(
                 s.get("tls-key") == null ? null : Values.readableFile("tls-key", s.get("tls-key")),
                 Values.duration("drain-timeout", s.get("drain-timeout")),
                 s.get("log-level").trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static SignalingConfig signaling(Settings s) {
+        try {
+            return new SignalingConfig(
+                    Values.positiveDuration("signal-heartbeat", s.get("signal-heartbeat")),
+                    Values.duration("signal-resume-grace", s.get("signal-resume-grace")),
+                    Values.positiveDuration("signal-hello-timeout", s.get("signal-hello-timeout")),
+                    Values.positive("signal-max-frame", s.get("signal-max-frame")),
+                    Values.positive("signal-rate", s.get("signal-rate")),
+                    Values.positive("signal-burst", s.get("signal-burst")),
+                    Values.positive("signal-max-rooms", s.get("signal-max-rooms")),
+                    Values.positive("signal-max-peers", s.get("signal-max-peers")),
+                    Values.positive("max-connections", s.get("max-connections")),
+                    Values.positive("signal-queue-messages", s.get("signal-queue-messages")),
+                    Values.nonNegativeLong("signal-queue-bytes", s.get("signal-queue-bytes")),
+                    Values.positive("signal-resume-messages", s.get("signal-resume-messages")),
+                    Values.nonNegativeLong("signal-resume-bytes", s.get("signal-resume-bytes")),
+                    s.get("peerjs-key"),
+                    Values.bool("peerjs-discovery", s.get("peerjs-discovery")),
+                    Values.positiveDuration("peerjs-expire", s.get("peerjs-expire")),
+                    Values.positiveDuration("peerjs-alive", s.get("peerjs-alive")),
+                    Values.positiveDuration("ywebrtc-ping", s.get("ywebrtc-ping")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(null, "signaling limits: " + e.getMessage());
+        }
     }
 
     /** Parses a whole command line: {@code serve|turn [flags]}. */

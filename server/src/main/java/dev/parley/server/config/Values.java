@@ -91,6 +91,15 @@ final class Values {
         return s;
     }
 
+    /** A STUN/TURN URL as RFC 7064 / RFC 7065 write them: stun:host[:port], turn:host[:port][?transport=udp|tcp], turns:... */
+    static String iceUrl(String flag, String v) {
+        String s = v.trim();
+        if (!s.matches("(stun|stuns|turn|turns):(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+)(:\\d{1,5})?(\\?transport=(udp|tcp))?")) {
+            throw new ConfigException(flag, "'" + v + "' is not a URL like turn:turn.example.com:3478?transport=udp");
+        }
+        return s;
+    }
+
     /** An IP literal (never a host name: configuration must not depend on DNS at start). */
     static InetAddress ipLiteral(String flag, String v) {
         String s = v.trim();

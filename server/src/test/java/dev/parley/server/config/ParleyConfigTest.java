@@ -115,4 +115,20 @@ class ParleyConfigTest {
             assertTrue(f.envVar().matches("PARLEY_[A-Z_]+"), f.name());
         }
     }
+
+    @Test
+    void signalingLimitsAndIceUrlsAreMapped() {
+        ParleyConfig c = parse(Map.of("PARLEY_SIGNAL_MAX_PEERS", "8"), "serve", "--signal-heartbeat", "5s",
+                "--signal-resume-grace", "30s", "--max-connections", "100", "--peerjs-discovery",
+                "--ice-url", "turn:turn.example.com:3478?transport=udp", "--ice-url", "stun:turn.example.com");
+        assertEquals(Duration.ofSeconds(5), c.signaling().heartbeat());
+        assertEquals(Duration.ofSeconds(30), c.signaling().resumeGrace());
+        assertEquals(8, c.signaling().maxPeersPerRoom());
+        assertEquals(100, c.signaling().maxConnections());
+        assertTrue(c.signaling().peerjsDiscovery());
+        assertEquals(List.of("turn:turn.example.com:3478?transport=udp", "stun:turn.example.com"), c.iceUrls());
+        assertTrue(problem(Map.of(), "serve", "--ice-url", "http://x").startsWith("--ice-url:"));
+        assertTrue(problem(Map.of(), "serve", "--signal-max-frame", "10").startsWith("signaling limits:"));
+        assertTrue(problem(Map.of(), "serve", "--signal-rate", "0").startsWith("--signal-rate:"));
+    }
 }

@@ -20,8 +20,6 @@ import dev.parley.signaling.room.Session;
 import dev.parley.signaling.room.TokenBucket;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
@@ -36,9 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The native protocol ({@code signaling/PROTOCOL.md}): handles each client message of a
- * {@link NativeConnection}, keeps sessions across reconnects, and runs one periodic sweep (pings,
- * dead connections, hello timeouts, token expiry, ICE credential refresh). Never blocks: every
- * send is queued on the connection's {@link Outlet}.
+ * {@link NativeConnection} and keeps sessions across reconnects; {@link Liveness} runs the periodic
+ * sweep (pings, dead connections, hello timeouts, token expiry, ICE credential refresh). Never
+ * blocks: every send is queued on the connection's {@link Outlet}.
  */
 public final class NativeHandler implements AutoCloseable {
 
@@ -57,6 +55,7 @@ public final class NativeHandler implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
     private final ServerMessage.Limits limits;
+    private final Liveness liveness;
     private ScheduledFuture<?> sweeper;
 
     public NativeHandler(SignalingConfig config, MessageCodec codec, RoomRegistry rooms, PeerRouter router,
@@ -74,6 +73,7 @@ public final class NativeHandler implements AutoCloseable {
         this.nanos = nanos;
         this.limits = new ServerMessage.Limits(config.maxFrameBytes(), config.maxRoomsPerSession(),
                 config.maxPeersPerRoom(), config.ratePerSecond(), config.burst());
+        this.liveness = new Liveness(this, config, metrics, clock, nanos);
     }
 
     public void start() {
@@ -300,7 +300,7 @@ public final class NativeHandler implements AutoCloseable {
 
     private void signal(Session s, ClientMessage.Signal sig) throws ProtocolException {
         Optional<Session> local = router.local(sig.to());
-        if (local.isPresent() && (local.get().state() == Session.State.ENDED || !RoomRegistry.shareRoom(s, local.get()))) {
+        if ((local.isPresent() && local.get().state() == Session.State.ENDED) || !rooms.sharesRoomWith(s, sig.to())) {
             throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + sig.to() + " is not in any of your rooms");
         }
         String encoded = codec.encode(new ServerMessage.SignalOut(s.peerId(), sig.kind().wire(), sig.data()));
@@ -315,15 +315,15 @@ public final class NativeHandler implements AutoCloseable {
         }
         if (r.binary() != null) {
             byte[] payload = r.binary();
-            rooms.relay(r.room(), s, r.to(), seq -> Frame.binary(
+            rooms.relay(r.room(), s, r.to(), r.ch(), null, payload, seq -> Frame.binary(
                     codec.encodeBinaryRelay(r.room(), s.peerId(), r.to(), r.ch(), seq, payload), "relay"));
         } else {
             String encoded = codec.encode(new ServerMessage.RelayOut(r.room(), s.peerId(), r.to(), r.ch(), r.d()));
-            rooms.relay(r.room(), s, r.to(), seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
+            rooms.relay(r.room(), s, r.to(), r.ch(), r.d(), null, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
         }
     }
 
-    private void pushIceServers(NativeConnection c, Session s) {
+    void pushIceServers(NativeConnection c, Session s) {
         IceServers iceServers = ice.forUser(s.userId());
         noteIce(c, iceServers);
         reply(c, new ServerMessage.IceServersUpdate(iceServers.servers(), iceServers.expiresAt().toEpochMilli()));
@@ -350,6 +350,7 @@ public final class NativeHandler implements AutoCloseable {
             return false;
         }
         Outlet o = s.get().outlet();
+        metrics.error(ErrorCode.KICKED.wire());
         endSession(s.get(), "kicked");
         if (o != null) {
             o.send(Frame.text(codec.encode(ServerMessage.Error.of(ErrorCode.KICKED, reason, null)), "error"));
@@ -365,7 +366,7 @@ public final class NativeHandler implements AutoCloseable {
         c.outlet.send(Frame.text(codec.encode(m), m.type()));
     }
 
-    private void fail(NativeConnection c, ErrorCode code, String msg, String ref) {
+    void fail(NativeConnection c, ErrorCode code, String msg, String ref) {
         metrics.error(code.wire());
         reply(c, ServerMessage.Error.of(code, msg, ref));
         if (code.fatal()) {
@@ -396,55 +397,7 @@ public final class NativeHandler implements AutoCloseable {
     // ---- timers ----
 
     void sweep() {
-        try {
-            long now = nanos.getAsLong();
-            long hb = config.heartbeat().toNanos();
-            Instant wall = clock.instant();
-            for (NativeConnection c : connections) {
-                if (c.closed) {
-                    continue;
-                }
-                long idle = now - c.lastInboundNanos;
-                Session s = c.session;
-                if (idle >= hb + hb / 2) {
-                    metrics.error("heartbeat-timeout");
-                    c.closed = true;
-                    c.outlet.abort();
-                    onClose(c, false);
-                    continue;
-                }
-                if (s == null) {
-                    if (now - c.openedNanos >= config.helloTimeout().toNanos()) {
-                        fail(c, ErrorCode.HELLO_TIMEOUT, "no hello within " + config.helloTimeout().toMillis() + " ms", null);
-                    }
-                    continue;
-                }
-                if (idle >= hb / 2) {
-                    c.outlet.ping();
-                }
-                if (s.principal().isExpired(wall)) {
-                    fail(c, ErrorCode.TOKEN_EXPIRED, "your token expired; reconnect with a fresh one", null);
-                    endSession(s, "token-expired");
-                    continue;
-                }
-                refreshIce(c, s, wall);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("signaling sweep failed", e);
-        }
-    }
-
-    /** Pushes fresh ICE servers once less than a fifth of the credentials' lifetime is left. */
-    private void refreshIce(NativeConnection c, Session s, Instant wall) {
-        Instant exp = c.iceExpiresAt;
-        Instant issued = c.iceIssuedAt;
-        if (exp == null || issued == null) {
-            return;
-        }
-        Duration lifetime = Duration.between(issued, exp);
-        if (Duration.between(wall, exp).compareTo(lifetime.dividedBy(5)) <= 0) {
-            pushIceServers(c, s);
-        }
+        liveness.sweep(connections);
     }
 
     /**

@@ -22,6 +22,8 @@ public final class SignalingMetrics {
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final AtomicInteger totalConnections = new AtomicInteger();
+    private final java.util.concurrent.locks.ReentrantLock drained = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition none = drained.newCondition();
     private final Counter resumeOk;
     private final Counter resumeFailed;
 
@@ -69,8 +71,32 @@ public final class SignalingMetrics {
     }
 
     public void closed(String endpoint) {
-        totalConnections.decrementAndGet();
         counter(endpoint).decrementAndGet();
+        if (totalConnections.decrementAndGet() == 0) {
+            drained.lock();
+            try {
+                none.signalAll();
+            } finally {
+                drained.unlock();
+            }
+        }
+    }
+
+    /** Waits until no connection is open or the timeout passes; true when none is left. */
+    public boolean awaitNoConnections(java.time.Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        drained.lock();
+        try {
+            while (totalConnections.get() > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = none.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            drained.unlock();
+        }
     }
 
     public int connections() {

@@ -1,5 +1,6 @@
 package dev.parley.signaling.room;
 
+import dev.parley.presence.cluster.ClusterBus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ public final class Room {
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Map<String, RemoteMember> remote = new LinkedHashMap<>();
+    private ClusterBus.Subscription subscription;
     private boolean closed;
 
     Room(String name) {
@@ -32,6 +35,29 @@ public final class Room {
     /** Members, guarded by {@link #lock()}. */
     Map<String, Member> members() {
         return members;
+    }
+
+    /** Members on other nodes (cluster mode only), guarded by {@link #lock()}. */
+    Map<String, RemoteMember> remote() {
+        return remote;
+    }
+
+    ClusterBus.Subscription subscription() {
+        return subscription;
+    }
+
+    void subscription(ClusterBus.Subscription s) {
+        subscription = s;
+    }
+
+    /** A copy of the members on other nodes. */
+    public List<RemoteMember> remoteSnapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(remote.values());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** True once the room emptied and left the registry; a joiner must look it up again. */

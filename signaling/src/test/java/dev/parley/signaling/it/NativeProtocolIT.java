@@ -385,6 +385,17 @@ class NativeProtocolIT {
     }
 
     @Test
+    void shutdownGracefullyWaitsForEveryConnectionToGo() throws Exception {
+        server = TestServer.devMode(SignalingConfig.defaults());
+        RecordingClient a = connect();
+        RecordingClient y = RecordingClient.connect(client, server.ws("/compat/y-webrtc"));
+        a.hello();
+        assertTrue(server.service.shutdownGracefully(Duration.ofSeconds(10)));
+        assertEquals(1012, a.awaitClose());
+        assertEquals(1012, y.awaitClose());
+    }
+
+    @Test
     void drainSaysByeReconnectAndCloses1012() throws Exception {
         server = TestServer.devMode(SignalingConfig.defaults());
         try (RecordingClient a = connect()) {

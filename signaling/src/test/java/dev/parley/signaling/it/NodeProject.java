@@ -44,18 +44,30 @@ final class NodeProject {
     }
 
     static Result node(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return node(timeoutSeconds, java.util.Map.of(), args);
+    }
+
+    static Result node(long timeoutSeconds, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         ensureInstalled();
         List<String> cmd = new ArrayList<>();
         cmd.add(which("node"));
         cmd.addAll(List.of(args));
-        return run(cmd, timeoutSeconds);
+        return run(cmd, env, timeoutSeconds);
     }
 
     private static Result run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(cmd, java.util.Map.of(), timeoutSeconds);
+    }
+
+    private static Result run(List<String> cmd, java.util.Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("parley-node", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).directory(DIR.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(DIR.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.parley.signaling.it;
 
 import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.TokenVerifier;
+import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.presence.cluster.LocalClusterBus;
 import dev.parley.signaling.SignalingConfig;
 import dev.parley.signaling.SignalingService;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -26,18 +28,32 @@ final class TestServer implements AutoCloseable {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    final LocalClusterBus bus = new LocalClusterBus("test-node");
+    final ClusterBus bus;
     final SignalingService service;
     final TokenVerifier tokens;
     private final Server server;
+    /** Bytes on the wire, for measurements. */
+    final ConnectionStatistics statistics = new ConnectionStatistics();
 
     TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice) throws Exception {
+        this(config, tokens, origins, ice, new LocalClusterBus("test-node"));
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus)
+            throws Exception {
+        this(config, tokens, origins, ice, bus, "127.0.0.1");
+    }
+
+    TestServer(SignalingConfig config, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice, ClusterBus bus,
+               String host) throws Exception {
         this.tokens = tokens;
+        this.bus = bus;
         service = new SignalingService(config, meters, scheduler, bus, tokens, origins, ice);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(0);
+        connector.addBean(statistics);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         service.install(context);

@@ -46,6 +46,23 @@ class YWebrtcCompatIT {
                     a.await(x -> "pong".equals(x.path("type").asText()), Duration.ofSeconds(10), "pong");
                     assertTrue(a.messages.isEmpty(), "the secret topic leaked: " + a.messages);
                 }
+                // at most maxRoomsPerSession (16) topics per connection
+                String any = server.tokens.mint("bob", null, false, false, Duration.ofMinutes(5));
+                try (RecordingClient b = RecordingClient.connect(client, server.ws("/compat/y-webrtc?access_token=" + any))) {
+                    StringBuilder topics = new StringBuilder();
+                    for (int i = 0; i < 20; i++) {
+                        topics.append(i == 0 ? "" : ",").append("\"t").append(i).append("\"");
+                    }
+                    b.send("{\"type\":\"subscribe\",\"topics\":[" + topics + "]}");
+                    b.send("{\"type\":\"publish\",\"topic\":\"t15\",\"data\":1}");
+                    b.send("{\"type\":\"publish\",\"topic\":\"t16\",\"data\":2}");
+                    b.send("{\"type\":\"ping\"}");
+                    java.util.List<String> published = new java.util.ArrayList<>();
+                    for (var m = b.expectAny(); !"pong".equals(m.path("type").asText()); m = b.expectAny()) {
+                        published.add(m.path("topic").asText());
+                    }
+                    assertEquals(java.util.List.of("t15"), published, "only the first 16 topics were subscribed");
+                }
             } finally {
                 client.stop();
             }

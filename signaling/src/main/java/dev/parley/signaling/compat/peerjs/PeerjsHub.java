@@ -51,6 +51,8 @@ public final class PeerjsHub implements AutoCloseable {
     }
 
     private static final int MAX_QUEUED_PER_ID = 256;
+    /** Longest id or token accepted (upstream has no limit; ours keeps the realm's memory bounded). */
+    public static final int MAX_PARAM_CHARS = 256;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, PeerjsClient> clients = new HashMap<>();
@@ -105,7 +107,8 @@ public final class PeerjsHub implements AutoCloseable {
 
     /** An upgrade with {@code id} and {@code token} (key already checked). Returns the client, or null if refused. */
     public PeerjsClient attach(Outlet outlet, String id, String token) {
-        if (id == null || id.isEmpty() || token == null || token.isEmpty()) {
+        if (id == null || id.isEmpty() || token == null || token.isEmpty()
+                || id.length() > MAX_PARAM_CHARS || token.length() > MAX_PARAM_CHARS) {
             error(outlet, INVALID_WS_PARAMETERS);
             return null;
         }

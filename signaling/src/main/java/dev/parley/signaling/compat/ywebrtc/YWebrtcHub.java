@@ -30,7 +30,9 @@ import java.util.function.LongSupplier;
  * </ul>
  * Anything else is ignored, as upstream does. Each topic fans out under its own lock, so all
  * subscribers see a topic's publishes in one order. With auth on, a token's room list limits the
- * topics a client may subscribe and publish to.
+ * topics a client may subscribe and publish to. A connection holds at most
+ * {@code maxTopicsPerConnection} topics (the native protocol's rooms-per-session limit) of at most
+ * {@value #MAX_TOPIC_CHARS} characters; excess subscriptions are ignored.
  */
 public final class YWebrtcHub implements AutoCloseable {
 
@@ -48,10 +50,15 @@ public final class YWebrtcHub implements AutoCloseable {
     private final Duration pingInterval;
     private final LongSupplier nanos;
     private final String pong;
+    private final int maxTopicsPerConnection;
     private ScheduledFuture<?> pinger;
 
+    /** Longest topic name accepted (longer ones are ignored, like any other malformed input). */
+    public static final int MAX_TOPIC_CHARS = 128;
+
     public YWebrtcHub(ObjectMapper mapper, SignalingMetrics metrics, ScheduledExecutorService scheduler,
-                      Duration pingInterval, LongSupplier nanos) {
+                      Duration pingInterval, int maxTopicsPerConnection, LongSupplier nanos) {
+        this.maxTopicsPerConnection = maxTopicsPerConnection;
         this.mapper = mapper;
         this.metrics = metrics;
         this.scheduler = scheduler;
@@ -100,9 +107,14 @@ public final class YWebrtcHub implements AutoCloseable {
             case "subscribe" -> {
                 metrics.in("y-subscribe");
                 for (JsonNode t : m.path("topics")) {
-                    if (t.isTextual() && c.principal.mayJoin(t.asText())) {
-                        subscribe(c, t.asText());
+                    if (!t.isTextual() || t.asText().length() > MAX_TOPIC_CHARS || !c.principal.mayJoin(t.asText())) {
+                        continue;
                     }
+                    if (c.topics.size() >= maxTopicsPerConnection && !c.topics.contains(t.asText())) {
+                        metrics.error("too-many-rooms");
+                        break;
+                    }
+                    subscribe(c, t.asText());
                 }
             }
             case "unsubscribe" -> {
