@@ -19,7 +19,8 @@ public final class BenchMain {
         Map<String, Benchmark> all = new TreeMap<>();
         for (Benchmark b : List.<Benchmark>of(new HttpHealthBench(),
                 new PresenceSseBench(false, Integer.getInteger("bench.sseSubscribers", 10_000)),
-                new PresenceSseBench(true, Integer.getInteger("bench.sseSubscribers", 10_000)))) {
+                new PresenceSseBench(true, Integer.getInteger("bench.sseSubscribers", 10_000)),
+                new YWebsocketFanoutBench())) {
             all.put(b.name(), b);
         }
         return all;

@@ -10,6 +10,9 @@ import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.Mode;
 import dev.parley.signaling.SignalingService;
 import dev.parley.signaling.cluster.redis.RedisRoomDirectory;
+import dev.parley.signaling.compat.ywebsocket.YWebsocketConfig;
+import dev.parley.signaling.compat.ywebsocket.YWebsocketRelay;
+import org.eclipse.jetty.ee11.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import dev.parley.turn.TurnConfig;
 import dev.parley.turn.TurnServer;
 import dev.parley.turn.policy.Cidr;
@@ -65,6 +68,7 @@ public final class ParleyNode implements AutoCloseable {
     private ClusterBus bus;
     private PresenceService presence;
     private SignalingService signaling;
+    private YWebsocketRelay ywebsocket;
     private HttpServer http;
 
     public ParleyNode(ParleyConfig config) {
@@ -125,9 +129,20 @@ public final class ParleyNode implements AutoCloseable {
                     bus.close();
                 }));
 
+        try {
+            ywebsocket = YWebsocketRelay.create(YWebsocketConfig.defaults().withRedis(redis), metrics.registry(),
+                    scheduler, tokens, origins);
+        } catch (RuntimeException e) {
+            throw new ConfigException("redis", "cannot connect to " + redis + ": " + rootMessage(e));
+        }
+        lifecycle.add(Component.of("ywebsocket", null, ywebsocket::start,
+                () -> ywebsocket.isReady() ? Health.UP : Health.down("stopped"), null, ywebsocket::close));
+
         http = new HttpServer(config.bind(), config.httpPort(), origins, metrics, lifecycle::health);
         presence.install(http.context());
         signaling.install(http.context());
+        JakartaWebSocketServletContainerInitializer.configure(http.context(),
+                (servletContext, container) -> ywebsocket.register(container));
         lifecycle.add(Component.of("http", "http-port", http::start,
                 () -> http.isRunning() ? Health.UP : Health.down("not running"),
                 budget -> http.stopAccepting(), http::close));

@@ -1,0 +1,109 @@
+// Two headless Chromium, each in its own network namespace (through the shim given as
+// executablePath), open the shared-document page of a Parley node and edit together.
+// Usage: node doc-e2e.mjs <p2p|fallback> <base-url> <netns-a> <netns-b> <chromium-shim>
+//   p2p:      the peers reach each other; expect the data-channel path and no document traffic
+//             through the server (parley_signaling_messages_in{type="relay"} and the y-websocket
+//             relay's document counters stay 0).
+//   fallback: no STUN/TURN and no route between the peers; expect the server relay within the
+//             timeout, convergence, and each page showing the other's cursor.
+//   recover:  as fallback; then the server namespace starts forwarding (a peer-to-peer path
+//             appears) and both pages must return to the data channel by ICE restart and still
+//             converge. Needs the server namespace's name as a 6th argument.
+// Prints "OK <scenario>" and exits 0 on success.
+import { chromium } from 'playwright-core'
+
+const [scenario, base, nsA, nsB, shim, nsServer] = process.argv.slice(2)
+const P2P_RETRY_MS = 3000
+const P2P_TIMEOUT_MS = 4000
+const host = new URL(base).hostname
+const fail = (m) => { console.error('FAIL ' + scenario + ': ' + m); process.exit(1) }
+const deadline = setTimeout(() => fail('timed out'), 90000)
+
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${host}`,
+  '--disable-features=WebRtcHideLocalIpsWithMdns,MediaRouter']
+
+const browsers = []
+async function open (ns, name) {
+  const browser = await chromium.launch({ executablePath: shim, args, env: { ...process.env, NETNS: ns } })
+  browsers.push(browser)
+  const page = await browser.newPage()
+  page.on('pageerror', (e) => console.log(name, 'pageerror', e.message))
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(name, m.type(), m.text()) })
+  const room = 'e2e-' + scenario + '-' + process.pid
+  await page.goto(`${base}/doc.html?room=${room}&name=${name}&ice=none&p2pTimeout=${P2P_TIMEOUT_MS}&p2pRetry=${P2P_RETRY_MS}`)
+  return page
+}
+
+const pathOf = (page) => page.evaluate(() => Object.values(window.parley.peerPaths())[0] || 'none')
+const metrics = (page) => page.evaluate(() => fetch('/metrics').then((r) => r.text()))
+const sum = (text, re) => text.split('\n').filter((l) => re.test(l)).reduce((s, l) => s + Number(l.trim().split(/\s+/).pop()), 0)
+
+try {
+  const a = await open(nsA, 'alice')
+  const b = await open(nsB, 'bob')
+  const t0 = Date.now()
+  const want = scenario === 'p2p' ? 'p2p' : 'relay'
+  for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
+    await page.waitForFunction((w) => Object.values(window.parley.peerPaths()).includes(w), want, { timeout: P2P_TIMEOUT_MS + 15000 })
+      .catch(async () => fail(who + ' never showed path ' + want + '; has ' + await pathOf(page)))
+  }
+  const switched = Date.now() - t0
+  console.log(`both pages show path "${want}" after ${switched} ms`)
+
+  await a.click('.cm-content'); await a.keyboard.type('Alice was here. ')
+  await b.click('.cm-content'); await b.keyboard.press('End'); await b.keyboard.type('Bob too.')
+  const converged = () => Promise.all([a, b].map((p) => p.evaluate(() => window.parley.text.toString())))
+  await a.waitForFunction(() => window.parley.text.toString().includes('Bob too.'), null, { timeout: 10000 })
+    .catch(() => fail('alice never got bob\'s text'))
+  await b.waitForFunction(() => window.parley.text.toString().includes('Alice was here.'), null, { timeout: 10000 })
+    .catch(() => fail('bob never got alice\'s text'))
+  const [ta, tb] = await converged()
+  if (ta !== tb) fail(`texts differ: "${ta}" vs "${tb}"`)
+  console.log(`converged: "${ta}"`)
+
+  // Each page shows the other's cursor with their name (y-codemirror.next's remote caret).
+  await a.waitForFunction(() => [...document.querySelectorAll('.cm-ySelectionInfo')].some((e) => e.textContent === 'bob'), null, { timeout: 10000 })
+    .catch(() => fail('alice does not see bob\'s cursor'))
+  await b.waitForFunction(() => [...document.querySelectorAll('.cm-ySelectionInfo')].some((e) => e.textContent === 'alice'), null, { timeout: 10000 })
+    .catch(() => fail('bob does not see alice\'s cursor'))
+  console.log('each page shows the other\'s named cursor')
+
+  if (scenario === 'recover') {
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('ip', ['netns', 'exec', nsServer, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+    const t1 = Date.now()
+    for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
+      await page.waitForFunction(() => Object.values(window.parley.peerPaths()).includes('p2p'), null, { timeout: 4 * P2P_RETRY_MS + 20000 })
+        .catch(async () => fail(who + ' did not return to the data channel; has ' + await pathOf(page)))
+    }
+    console.log(`both pages back on "p2p" ${Date.now() - t1} ms after a path appeared`)
+    const before = sum(await metrics(a), /^parley_signaling_messages_in_total\{.*type="relay"/)
+    await a.keyboard.type(' Back on p2p.')
+    await b.waitForFunction(() => window.parley.text.toString().includes('Back on p2p.'), null, { timeout: 10000 })
+      .catch(() => fail('bob never got alice\'s edit after the return'))
+    const after = sum(await metrics(a), /^parley_signaling_messages_in_total\{.*type="relay"/)
+    if (after !== before) fail(`the edit after the return went through the server relay (${before} -> ${after})`)
+    console.log('the edit after the return went peer-to-peer (relay counter unchanged at ' + after + ')')
+  }
+
+  const m = await metrics(a)
+  const relayIn = sum(m, /^parley_signaling_messages_in_total\{.*type="relay"/)
+  const yDocs = sum(m, /^parley_signaling_ywebsocket_document_updates_total/)
+  console.log(`server: native relay messages in = ${relayIn}, y-websocket document updates = ${yDocs}`)
+  if (scenario === 'p2p') {
+    if (relayIn !== 0 || yDocs !== 0) fail('document traffic went through the server')
+    if (await pathOf(a) !== 'p2p' || await pathOf(b) !== 'p2p') fail('a peer left the data channel')
+  } else if (scenario === 'fallback') {
+    if (switched > P2P_TIMEOUT_MS + 5000) fail(`fell back after ${switched} ms, timeout is ${P2P_TIMEOUT_MS} ms`)
+    if (relayIn === 0) fail('no relay traffic counted although the peers are on the server relay')
+  }
+  console.log('OK ' + scenario)
+} catch (e) {
+  fail(e.stack || String(e))
+} finally {
+  clearTimeout(deadline)
+  for (const b of browsers) await b.close().catch(() => {})
+}
+process.exit(0)

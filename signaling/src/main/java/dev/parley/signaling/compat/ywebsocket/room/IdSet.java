@@ -1,0 +1,64 @@
+package dev.parley.signaling.compat.ywebsocket.room;
+
+import dev.parley.signaling.compat.ywebsocket.wire.ClockRange;
+import dev.parley.signaling.compat.ywebsocket.wire.Lib0Writer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Per Yjs client, the clock intervals held, merged. Not thread-safe: the room's lock guards it. */
+final class IdSet {
+
+    private final Map<Long, TreeMap<Long, Long>> byClient = new HashMap<>();
+
+    void add(ClockRange r) {
+        if (r.length() == 0) {
+            return;
+        }
+        TreeMap<Long, Long> m = byClient.computeIfAbsent(r.client(), k -> new TreeMap<>());
+        long start = r.clock();
+        long end = r.end();
+        Map.Entry<Long, Long> below = m.floorEntry(start);
+        if (below != null && below.getValue() >= start) {
+            start = below.getKey();
+            end = Math.max(end, below.getValue());
+        }
+        Map.Entry<Long, Long> next = m.ceilingEntry(start);
+        while (next != null && next.getKey() <= end) {
+            end = Math.max(end, next.getValue());
+            m.remove(next.getKey());
+            next = m.ceilingEntry(start);
+        }
+        m.put(start, end);
+    }
+
+    boolean covers(ClockRange r) {
+        if (r.length() == 0) {
+            return true;
+        }
+        TreeMap<Long, Long> m = byClient.get(r.client());
+        if (m == null) {
+            return false;
+        }
+        Map.Entry<Long, Long> below = m.floorEntry(r.clock());
+        return below != null && below.getValue() >= r.end();
+    }
+
+    /**
+     * The Yjs state vector these ids make: per client the end of the interval that starts at
+     * clock 0 (ids past a gap cannot be integrated by a client yet, so they are not claimed).
+     */
+    byte[] encodeStateVector() {
+        Map<Long, Long> sv = new HashMap<>();
+        byClient.forEach((client, m) -> {
+            Map.Entry<Long, Long> first = m.firstEntry();
+            if (first != null && first.getKey() == 0) {
+                sv.put(client, first.getValue());
+            }
+        });
+        Lib0Writer w = new Lib0Writer(1 + sv.size() * 10);
+        w.writeVarUint(sv.size());
+        sv.forEach((client, clock) -> w.writeVarUint(client).writeVarUint(clock));
+        return w.toByteArray();
+    }
+}

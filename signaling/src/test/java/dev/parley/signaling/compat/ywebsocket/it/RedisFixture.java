@@ -1,0 +1,79 @@
+package dev.parley.signaling.compat.ywebsocket.it;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+/** A real redis-server on a free 127.0.0.1 port, started as a child process and stopped by its PID. */
+final class RedisFixture implements AutoCloseable {
+
+    final int port;
+    private final Process process;
+
+    RedisFixture() throws Exception {
+        String exe = findOnPath("redis-server");
+        if (exe == null) {
+            throw new IllegalStateException("redis-server is not installed (apt-get install -y redis-server)");
+        }
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        process = new ProcessBuilder(exe, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (!ping()) {
+            if (Instant.now().isAfter(deadline) || !process.isAlive()) {
+                close();
+                throw new IllegalStateException("redis-server did not answer PING on port " + port);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    private boolean ping() {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return "+PONG".equals(line);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String findOnPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        for (String dir : new String[] {"/usr/bin", "/usr/local/bin", "/usr/sbin"}) {
+            File f = new File(dir, name);
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
