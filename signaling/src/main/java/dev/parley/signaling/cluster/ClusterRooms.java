@@ -427,9 +427,4 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
         topics.clear();
         directory.close();
     }
-
-    @SuppressWarnings("unused")
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }
