@@ -279,11 +279,14 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
             if (old != null && Ids.constantTimeEquals(old.resumeToken(), h.resume().resumeToken())
                     && (principal.anonymous() || old.userId().equals(principal.userId()))) {
                 IceServers iceServers = ice.forUser(old.userId());
-                Session.Resumed r = old.resume(c.outlet, h.resume().lastSeq(), seq -> welcomeFrame(old, iceServers, true, seq));
+                // counted when the welcome is built, so a client that sees it can also see the count
+                Session.Resumed r = old.resume(c.outlet, h.resume().lastSeq(), seq -> {
+                    metrics.resume(true);
+                    return welcomeFrame(old, iceServers, true, seq);
+                });
                 if (r != null) {
                     c.session = old;
                     noteIce(c, iceServers);
-                    metrics.resume(true);
                     if (r.previous() != null && r.previous() != c.outlet) {
                         r.previous().send(Frame.text(codec.encode(new ServerMessage.Bye("replaced", ServerMessage.Bye.DISCONNECT)), "bye"));
                         r.previous().close(ErrorCode.REPLACED.closeCode(), "replaced by a resumed connection");
@@ -333,11 +336,13 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
                     return;   // the new socket is gone too: the session waits for another resume here
                 }
                 IceServers iceServers = ice.forUser(s.userId());
-                Session.Resumed r = s.resume(c.outlet, res.lastSeq(), seq -> welcomeFrame(s, iceServers, true, seq));
+                Session.Resumed r = s.resume(c.outlet, res.lastSeq(), seq -> {
+                    metrics.resume(true);
+                    return welcomeFrame(s, iceServers, true, seq);
+                });
                 if (r != null) {
                     c.session = s;
                     noteIce(c, iceServers);
-                    metrics.resume(true);
                     return;
                 }
                 endSession(s, "resume-failed");
