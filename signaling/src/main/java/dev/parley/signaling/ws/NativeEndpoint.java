@@ -46,10 +46,7 @@ public final class NativeEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
-        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        session.setMaxIdleTimeout(config.heartbeat().toMillis() * 3);
-        WsOutlet outlet = new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
+        WsOutlet outlet = WsOutlet.open(session, config, metrics, config.heartbeat().toMillis() * 3);
         if (!metrics.tryOpen(NAME, config.maxConnections())) {
             metrics.error(ErrorCode.SERVER_FULL.wire());
             outlet.send(Frame.text(codec.encode(ServerMessage.Error.of(ErrorCode.SERVER_FULL,

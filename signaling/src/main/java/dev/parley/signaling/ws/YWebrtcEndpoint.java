@@ -38,10 +38,7 @@ public final class YWebrtcEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
-        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        session.setMaxIdleTimeout(config.ywebrtcPing().toMillis() * 3);
-        WsOutlet outlet = new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
+        WsOutlet outlet = WsOutlet.open(session, config, metrics, config.ywebrtcPing().toMillis() * 3);
         if (!metrics.tryOpen(NAME, config.maxConnections())) {
             metrics.error("server-full");
             outlet.close(1013, "server-full");
