@@ -2,7 +2,6 @@ package dev.parley.presence.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.auth.Principal;
-import dev.parley.auth.TokenException;
 import dev.parley.presence.PresenceConfig;
 import dev.parley.presence.PresenceService;
 import dev.parley.presence.model.Channel;
@@ -43,15 +42,8 @@ public final class PresenceApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!RequestAuth.originAllowed(req, config.origins())) {
-            Problem.FORBIDDEN.send(resp, "origin not allowed");
-            return;
-        }
-        Principal principal;
-        try {
-            principal = RequestAuth.principal(req, config.tokens());
-        } catch (TokenException e) {
-            Problem.UNAUTHORIZED.send(resp, e.getMessage());
+        Principal principal = RequestAuth.admit(req, resp, config);
+        if (principal == null) {
             return;
         }
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();

@@ -1,7 +1,6 @@
 package dev.parley.presence.http;
 
 import dev.parley.auth.Principal;
-import dev.parley.auth.TokenException;
 import dev.parley.presence.PresenceConfig;
 import dev.parley.presence.PresenceService;
 import dev.parley.presence.fanout.PresenceHub;
@@ -46,15 +45,8 @@ public final class PresenceStreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!RequestAuth.originAllowed(req, config.origins())) {
-            Problem.FORBIDDEN.send(resp, "origin not allowed");
-            return;
-        }
-        Principal principal;
-        try {
-            principal = RequestAuth.principal(req, config.tokens());
-        } catch (TokenException e) {
-            Problem.UNAUTHORIZED.send(resp, e.getMessage());
+        Principal principal = RequestAuth.admit(req, resp, config);
+        if (principal == null) {
             return;
         }
         String room = req.getParameter("room");

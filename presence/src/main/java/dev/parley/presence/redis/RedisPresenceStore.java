@@ -156,18 +156,7 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public void close() {
         closing = true;
-        if (pubsub != null) {
-            pubsub.close();
-        }
-        if (connection != null) {
-            connection.close();
-        }
-        if (client != null) {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-        }
-        if (resources != null) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-        }
+        RedisClients.shutdown(resources, client, pubsub, connection);
     }
 
     @Override

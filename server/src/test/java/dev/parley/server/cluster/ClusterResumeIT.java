@@ -5,36 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.presence.testing.RedisServer;
 import dev.parley.server.support.JsonSocket;
 import dev.parley.server.support.SseReader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Sessions move between nodes: resume on another node with in-order replay; graceful shutdown without flap. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class ClusterResumeIT {
-
-    static RedisServer redis;
-
-    @BeforeAll
-    static void redis() throws Exception {
-        redis = RedisServer.started();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.close();
-    }
+class ClusterResumeIT extends RedisClusterFixture {
 
     static InProcessNode node(String id) throws Exception {
-        return new InProcessNode("--redis", redis.uri(), "--node-id", id, "--node-lease-ttl", "1500ms",
-                "--presence-grace", "1s");
+        return new InProcessNode(clusterFlags(id, "1500ms", "1s"));
     }
 
     static String resume(Peer p, long lastSeq) {
@@ -108,10 +92,8 @@ class ClusterResumeIT {
 
     @Test
     void gracefulShutdownMovesClientsWithoutPresenceFlap() throws Exception {
-        InProcessNode a = new InProcessNode("--redis", redis.uri(), "--node-id", "drain-a", "--node-lease-ttl", "1500ms",
-                "--presence-grace", "2s");
-        try (InProcessNode b = new InProcessNode("--redis", redis.uri(), "--node-id", "drain-b", "--node-lease-ttl", "1500ms",
-                "--presence-grace", "2s"); SseReader sse = b.roomStream("g"); Peer bob = b.connect()) {
+        InProcessNode a = new InProcessNode(clusterFlags("drain-a", "1500ms", "2s"));
+        try (InProcessNode b = new InProcessNode(clusterFlags("drain-b", "1500ms", "2s")); SseReader sse = b.roomStream("g"); Peer bob = b.connect()) {
             sse.await("snapshot");
             Peer ann = a.connect();
             ann.join("g", "Ann");

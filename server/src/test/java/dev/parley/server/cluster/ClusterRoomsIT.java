@@ -5,34 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.presence.testing.RedisServer;
 import dev.parley.server.support.JsonSocket;
 import dev.parley.server.support.SseReader;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Two and three in-process nodes on one real redis-server: rooms, relays and presence span the nodes. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class ClusterRoomsIT {
-
-    static RedisServer redis;
-
-    @BeforeAll
-    static void redis() throws Exception {
-        redis = RedisServer.started();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.close();
-    }
+class ClusterRoomsIT extends RedisClusterFixture {
 
     static InProcessNode node(String id) throws Exception {
-        return new InProcessNode("--redis", redis.uri(), "--node-id", id, "--node-lease-ttl", "1500ms",
-                "--presence-grace", "500ms");
+        return new InProcessNode(clusterFlags(id, "1500ms", "500ms"));
     }
 
     @Test

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.presence.testing.RedisServer;
 import dev.parley.server.support.JsonSocket;
 import dev.parley.server.support.SseReader;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,25 +18,13 @@ import org.junit.jupiter.api.Timeout;
  * the cluster view converges without restarting any node).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class NodeFailureIT {
+class NodeFailureIT extends RedisClusterFixture {
 
     static final long TTL_MS = 1000;
     static final long GRACE_MS = 500;
-    static RedisServer redis;
-
-    @BeforeAll
-    static void redis() throws Exception {
-        redis = RedisServer.started();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.close();
-    }
 
     static String[] flags(String id) {
-        return new String[] {"--redis", redis.uri(), "--node-id", id, "--node-lease-ttl", TTL_MS + "ms",
-                "--presence-grace", GRACE_MS + "ms"};
+        return clusterFlags(id, TTL_MS + "ms", GRACE_MS + "ms");
     }
 
     @Test

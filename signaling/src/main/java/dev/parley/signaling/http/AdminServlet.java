@@ -76,9 +76,7 @@ public final class AdminServlet extends HttpServlet {
 
     @Override
     protected void doOptions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (http.cors(req, resp, "GET, POST, OPTIONS")) {
-            resp.setStatus(204);
-        }
+        http.options(req, resp, "GET, POST, OPTIONS");
     }
 
     @Override

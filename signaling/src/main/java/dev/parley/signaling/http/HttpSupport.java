@@ -51,6 +51,16 @@ final class HttpSupport {
         return true;
     }
 
+    /**
+     * Answers an {@code OPTIONS} request: the CORS preflight (or 403) for a cross-origin caller, a
+     * plain 204 for one without an Origin header.
+     */
+    void options(HttpServletRequest req, HttpServletResponse resp, String methods) throws IOException {
+        if (cors(req, resp, methods)) {
+            resp.setStatus(204);
+        }
+    }
+
     /** The caller's principal from {@code Authorization: Bearer} or {@code ?access_token=}; answers 401 and returns null if refused. */
     Principal principal(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String token = req.getParameter("access_token");

@@ -28,9 +28,7 @@ public final class IceServersServlet extends HttpServlet {
 
     @Override
     protected void doOptions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (http.cors(req, resp, "GET, OPTIONS")) {
-            resp.setStatus(204);
-        }
+        http.options(req, resp, "GET, OPTIONS");
     }
 
     @Override

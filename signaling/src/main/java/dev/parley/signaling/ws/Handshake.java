@@ -38,9 +38,7 @@ final class Handshake extends ServerEndpointConfig.Configurator {
 
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-        String origin = first(request.getHeaders(), "Origin");
-        String host = first(request.getHeaders(), "Host");
-        REFUSED.set(!origins.allows(origin, host));
+        REFUSED.set(!HandshakeOrigin.allowed(origins, request));
         sec.getUserProperties().put(QUERY, request.getParameterMap());
     }
 
@@ -53,15 +51,6 @@ final class Handshake extends ServerEndpointConfig.Configurator {
             throw new HttpException.RuntimeException(403, "Origin not allowed");
         }
         return (T) endpoints.get();
-    }
-
-    private static String first(Map<String, List<String>> headers, String name) {
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-                return e.getValue().get(0);
-            }
-        }
-        return null;
     }
 
     /** The first value of a query parameter from the handshake, or null. */

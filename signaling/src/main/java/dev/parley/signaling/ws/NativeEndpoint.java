@@ -33,31 +33,28 @@ public final class NativeEndpoint extends Endpoint {
     private final TokenVerifier tokens;
     private final MessageCodec codec;
     private NativeConnection connection;
-    private boolean counted;
+    private final ConnectionSlot slot;
 
     NativeEndpoint(NativeHandler handler, SignalingConfig config, SignalingMetrics metrics, TokenVerifier tokens,
                    MessageCodec codec) {
         this.handler = handler;
         this.config = config;
         this.metrics = metrics;
+        this.slot = new ConnectionSlot(metrics, NAME);
         this.tokens = tokens;
         this.codec = codec;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
-        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        session.setMaxIdleTimeout(config.heartbeat().toMillis() * 3);
-        WsOutlet outlet = new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
-        if (!metrics.tryOpen(NAME, config.maxConnections())) {
+        WsOutlet outlet = WsOutlet.open(session, config, metrics, config.heartbeat().toMillis() * 3);
+        if (!slot.take(config.maxConnections())) {
             metrics.error(ErrorCode.SERVER_FULL.wire());
             outlet.send(Frame.text(codec.encode(ServerMessage.Error.of(ErrorCode.SERVER_FULL,
                     "this node is at its connection limit; try another or retry later", null)), "error"));
             outlet.close(ErrorCode.SERVER_FULL.closeCode(), ErrorCode.SERVER_FULL.wire());
             return;
         }
-        counted = true;
         String token = Handshake.param(endpointConfig, "access_token");
         Principal principal = null;
         TokenException error = null;
@@ -78,10 +75,7 @@ public final class NativeEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        if (counted) {
-            counted = false;
-            metrics.closed(NAME);
-        }
+        slot.release();
         if (connection != null) {
             handler.onClose(connection, closeReason.getCloseCode().getCode() == 1000);
         }

@@ -24,13 +24,14 @@ public final class PeerjsEndpoint extends Endpoint {
     private final SignalingMetrics metrics;
     private PeerjsClient client;
     private WsOutlet outlet;
-    private boolean counted;
+    private final ConnectionSlot slot;
 
     PeerjsEndpoint(PeerjsHub hub, PeerjsKeys keys, SignalingConfig config, SignalingMetrics metrics) {
         this.hub = hub;
         this.keys = keys;
         this.config = config;
         this.metrics = metrics;
+        this.slot = new ConnectionSlot(metrics, NAME);
     }
 
     @Override
@@ -38,12 +39,11 @@ public final class PeerjsEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxIdleTimeout(config.peerjsAlive().toMillis() + 30_000);
         outlet = new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
-        if (!metrics.tryOpen(NAME, config.maxConnections())) {
+        if (!slot.take(config.maxConnections())) {
             outlet.send(Frame.text("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"" + PeerjsHub.CONNECTION_LIMIT_EXCEED + "\"}}", "peerjs-ERROR"));
             outlet.close(1013, "server-full");
             return;
         }
-        counted = true;
         String key = Handshake.param(endpointConfig, "key");
         String id = Handshake.param(endpointConfig, "id");
         String token = Handshake.param(endpointConfig, "token");
@@ -71,10 +71,7 @@ public final class PeerjsEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        if (counted) {
-            counted = false;
-            metrics.closed(NAME);
-        }
+        slot.release();
         if (client != null) {
             hub.closed(client, outlet);
         }

@@ -1,5 +1,6 @@
 package dev.parley.signaling.ws;
 
+import dev.parley.signaling.SignalingConfig;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.room.Frame;
 import dev.parley.signaling.room.Outlet;
@@ -31,6 +32,17 @@ final class WsOutlet implements Outlet {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Runnable onLost = () -> { };
+
+    /**
+     * Applies the configured text and binary frame limits and the given idle timeout (ms) to a freshly
+     * opened session and wraps it in an outlet bounded by the configured queue limits.
+     */
+    static WsOutlet open(Session session, SignalingConfig config, SignalingMetrics metrics, long idleMillis) {
+        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
+        session.setMaxIdleTimeout(idleMillis);
+        return new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
+    }
 
     WsOutlet(Session session, SignalingMetrics metrics, int maxMessages, long maxBytes) {
         this.session = session;

@@ -27,27 +27,24 @@ public final class YWebrtcEndpoint extends Endpoint {
     private final SignalingMetrics metrics;
     private final TokenVerifier tokens;
     private YConnection connection;
-    private boolean counted;
+    private final ConnectionSlot slot;
 
     YWebrtcEndpoint(YWebrtcHub hub, SignalingConfig config, SignalingMetrics metrics, TokenVerifier tokens) {
         this.hub = hub;
         this.config = config;
         this.metrics = metrics;
+        this.slot = new ConnectionSlot(metrics, NAME);
         this.tokens = tokens;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
-        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        session.setMaxIdleTimeout(config.ywebrtcPing().toMillis() * 3);
-        WsOutlet outlet = new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
-        if (!metrics.tryOpen(NAME, config.maxConnections())) {
+        WsOutlet outlet = WsOutlet.open(session, config, metrics, config.ywebrtcPing().toMillis() * 3);
+        if (!slot.take(config.maxConnections())) {
             metrics.error("server-full");
             outlet.close(1013, "server-full");
             return;
         }
-        counted = true;
         String token = Handshake.param(endpointConfig, "access_token");
         if (token == null) {
             token = Handshake.param(endpointConfig, "token");
@@ -73,10 +70,7 @@ public final class YWebrtcEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        if (counted) {
-            counted = false;
-            metrics.closed(NAME);
-        }
+        slot.release();
         if (connection != null) {
             hub.closed(connection);
         }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link RoomDirectory} on Redis. Keys ({@code parley:s:} prefix, hash-tagged so each script touches
@@ -242,14 +241,6 @@ public final class RedisRoomDirectory implements RoomDirectory {
 
     @Override
     public void close() {
-        if (connection != null) {
-            connection.close();
-        }
-        if (client != null) {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-        }
-        if (resources != null) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-        }
+        RedisClients.shutdown(resources, client, connection);
     }
 }

@@ -4,11 +4,11 @@ import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.Principal;
 import dev.parley.auth.TokenException;
 import dev.parley.auth.TokenVerifier;
+import dev.parley.signaling.ws.HandshakeOrigin;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpException;
 
@@ -42,9 +42,7 @@ final class YWebsocketHandshake extends ServerEndpointConfig.Configurator {
 
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-        String origin = header(request.getHeaders(), "Origin");
-        String host = header(request.getHeaders(), "Host");
-        if (!origins.allows(origin, host)) {
+        if (!HandshakeOrigin.allowed(origins, request)) {
             VERDICT.set(new Verdict(null, 403, "Origin not allowed"));
             return;
         }
@@ -68,14 +66,4 @@ final class YWebsocketHandshake extends ServerEndpointConfig.Configurator {
             throw new HttpException.RuntimeException(v.status(), v.message());
         }
         return (T) endpoints.apply(v.principal());
-    }
-
-    private static String header(Map<String, List<String>> headers, String name) {
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-                return e.getValue().get(0);
-            }
-        }
-        return null;
-    }
-}
+    }}
