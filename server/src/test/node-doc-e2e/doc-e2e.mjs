@@ -49,7 +49,8 @@ try {
   const want = scenario === 'p2p' ? 'p2p' : 'relay'
   for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
     await page.waitForFunction((w) => Object.values(window.parley.peerPaths()).includes(w), want, { timeout: P2P_TIMEOUT_MS + 15000 })
-      .catch(async () => fail(who + ' never showed path ' + want + '; has ' + await pathOf(page)))
+      .catch(async () => fail(who + ' never showed path ' + want + '; has ' + await pathOf(page) + ', ICE/signaling state ' +
+        await page.evaluate(() => JSON.stringify([...(window.parley.mesh?.peers.values() || [])].map((p) => p.pc && [p.pc.iceConnectionState, p.pc.signalingState, p.polite])))))
   }
   const switched = Date.now() - t0
   console.log(`both pages show path "${want}" after ${switched} ms`)
