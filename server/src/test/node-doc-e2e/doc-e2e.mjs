@@ -14,7 +14,9 @@ import { chromium } from 'playwright-core'
 
 const [scenario, base, nsA, nsB, shim, nsServer] = process.argv.slice(2)
 const P2P_RETRY_MS = 3000
-const P2P_TIMEOUT_MS = 4000
+// p2p: generous, so a loaded machine's slow ICE/DTLS does not look like a missing path (the
+// scenario asserts that no byte of the document goes through the server)
+const P2P_TIMEOUT_MS = scenario === 'p2p' ? 10000 : 4000
 const host = new URL(base).hostname
 const fail = (m) => { console.error('FAIL ' + scenario + ': ' + m); process.exit(1) }
 const deadline = setTimeout(() => fail('timed out'), 90000)
@@ -47,7 +49,8 @@ try {
   const want = scenario === 'p2p' ? 'p2p' : 'relay'
   for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
     await page.waitForFunction((w) => Object.values(window.parley.peerPaths()).includes(w), want, { timeout: P2P_TIMEOUT_MS + 15000 })
-      .catch(async () => fail(who + ' never showed path ' + want + '; has ' + await pathOf(page)))
+      .catch(async () => fail(who + ' never showed path ' + want + '; has ' + await pathOf(page) + ', ICE/signaling state ' +
+        await page.evaluate(() => JSON.stringify([...(window.parley.mesh?.peers.values() || [])].map((p) => p.pc && [p.pc.iceConnectionState, p.pc.signalingState, p.polite])))))
   }
   const switched = Date.now() - t0
   console.log(`both pages show path "${want}" after ${switched} ms`)
@@ -69,6 +72,13 @@ try {
   await b.waitForFunction(() => [...document.querySelectorAll('.cm-ySelectionInfo')].some((e) => e.textContent === 'alice'), null, { timeout: 10000 })
     .catch(() => fail('bob does not see alice\'s cursor'))
   console.log('each page shows the other\'s named cursor')
+
+  // The presence list (SSE /v1/presence/stream, fed by signaling) names both users on both pages.
+  for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
+    await page.waitForFunction(() => ['alice', 'bob'].every((n) => [...document.querySelectorAll('#presence li')].some((li) => li.textContent.startsWith(n + ' '))), null, { timeout: 10000 })
+      .catch(async () => fail(who + '\'s presence list lacks a user: ' + JSON.stringify(await page.$$eval('#presence li', (els) => els.map((e) => e.textContent)))))
+  }
+  console.log('both presence lists show alice and bob')
 
   if (scenario === 'recover') {
     const { execFileSync } = await import('node:child_process')

@@ -1,5 +1,7 @@
 // The room's presence list from the SSE stream (/v1/presence/stream?room=): `snapshot` then
-// `join` / `leave` / `status` events. EventSource reconnects and sends Last-Event-ID itself.
+// `join` / `leave` / `status` events, each naming its user in `user`. EventSource reconnects and
+// sends Last-Event-ID itself.
+const idOf = (e) => e.user ?? e.userId
 export class PresenceList {
   constructor (ul, room, token) { this.ul = ul; this.room = room; this.token = token; this.members = new Map() }
 
@@ -12,13 +14,13 @@ export class PresenceList {
     es.addEventListener('snapshot', (ev) => {
       const d = parse(ev)
       this.members.clear()
-      for (const m of d.members || []) this.members.set(m.userId, { name: m.meta?.name || m.userId, status: m.status || 'online' })
+      for (const m of d.members || []) this.members.set(idOf(m), { name: m.meta?.name || idOf(m), status: m.status || 'online' })
       this.render()
     })
-    es.addEventListener('join', (ev) => { const d = parse(ev); this.members.set(d.userId, { name: d.meta?.name || d.userId, status: 'online' }); this.render() })
-    es.addEventListener('leave', (ev) => { this.members.delete(parse(ev).userId); this.render() })
+    es.addEventListener('join', (ev) => { const d = parse(ev); this.members.set(idOf(d), { name: d.meta?.name || idOf(d), status: 'online' }); this.render() })
+    es.addEventListener('leave', (ev) => { this.members.delete(idOf(parse(ev))); this.render() })
     es.addEventListener('status', (ev) => {
-      const d = parse(ev); const m = this.members.get(d.userId)
+      const d = parse(ev); const m = this.members.get(idOf(d))
       if (m) { m.status = d.status; this.render() }
     })
     es.onerror = () => { if (es.readyState === EventSource.CLOSED) this.ul.dataset.state = 'unavailable' }
