@@ -156,7 +156,7 @@ public final class TurnHandler {
             case CHANNEL_BIND -> channelBind(d, link, ok, now);
             default -> throw new IllegalStateException("unreachable method " + method);
         };
-        metrics.gauges(table.size(), table.permissionCount(), table.channelCount());
+        metrics.allocations(table.size());
         return Responses.encode(response, ok.key());
     }
 
@@ -439,6 +439,7 @@ public final class TurnHandler {
             if (a.client().allocation() == a) {
                 a.client().attach(null);
             }
+            metrics.allocations(table.size());
         }
     }
 
