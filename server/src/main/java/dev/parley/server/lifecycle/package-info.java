@@ -1,0 +1,2 @@
+/** Components, their start order, readiness, graceful drain and signal handling. */
+package dev.parley.server.lifecycle;

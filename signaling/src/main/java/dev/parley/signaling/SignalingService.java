@@ -1,0 +1,147 @@
+package dev.parley.signaling;
+
+import dev.parley.auth.OriginPolicy;
+import dev.parley.auth.TokenVerifier;
+import dev.parley.presence.cluster.ClusterBus;
+import dev.parley.signaling.handler.NativeHandler;
+import dev.parley.signaling.http.IceServersServlet;
+import dev.parley.signaling.http.PeerjsServlet;
+import dev.parley.signaling.compat.peerjs.PeerjsHub;
+import dev.parley.signaling.compat.peerjs.PeerjsKeys;
+import dev.parley.signaling.ice.IceServerProvider;
+import dev.parley.signaling.metrics.SignalingMetrics;
+import dev.parley.signaling.protocol.MessageCodec;
+import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.room.BusPeerRouter;
+import dev.parley.signaling.room.PeerRouter;
+import dev.parley.signaling.room.RoomRegistry;
+import dev.parley.signaling.ws.WebSocketInstaller;
+import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WebRTC signaling: the native protocol on {@code /v1/signal}, y-webrtc and PeerJS compatible
+ * endpoints, {@code /v1/ice-servers} and {@code /admin/...}.
+ *
+ * <pre>{@code
+ * var signaling = new SignalingService(SignalingConfig.defaults(), meters, scheduler, bus, tokens, origins, ice);
+ * signaling.install(context);      // before the Jetty server starts
+ * signaling.start();
+ * ...
+ * signaling.shutdownGracefully(Duration.ofSeconds(5));   // on SIGTERM: bye{action: reconnect} to everyone
+ * signaling.close();
+ * }</pre>
+ */
+public final class SignalingService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingService.class);
+
+    private final SignalingConfig config;
+    private final TokenVerifier tokens;
+    private final OriginPolicy origins;
+    private final IceServerProvider ice;
+    private final MessageCodec codec = new MessageCodec();
+    private final SignalingMetrics metrics;
+    private final RoomRegistry rooms;
+    private final PeerRouter router;
+    private final NativeHandler nativeHandler;
+    private final YWebrtcHub ywebrtc;
+    private final PeerjsHub peerjs;
+    private final PeerjsKeys peerjsKeys;
+    private volatile boolean ready;
+    private volatile boolean draining;
+
+    public SignalingService(SignalingConfig config, MeterRegistry meters, ScheduledExecutorService scheduler,
+                            ClusterBus bus, TokenVerifier tokens, OriginPolicy origins, IceServerProvider ice) {
+        this.config = config;
+        this.tokens = tokens;
+        this.origins = origins;
+        this.ice = ice;
+        this.metrics = new SignalingMetrics(meters);
+        this.rooms = new RoomRegistry(codec);
+        this.router = new BusPeerRouter(bus);
+        this.nativeHandler = new NativeHandler(config, codec, rooms, router, tokens, ice, metrics, scheduler,
+                Clock.systemUTC(), System::nanoTime);
+        this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(), System::nanoTime);
+        this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
+                config.maxConnections(), System::nanoTime);
+        this.peerjsKeys = new PeerjsKeys(config.peerjsKey(), tokens);
+        metrics.gauge("rooms", rooms::roomCount);
+        metrics.gauge("ywebrtc.topics", ywebrtc::topicCount);
+        metrics.gauge("sessions", nativeHandler::sessionCount);
+    }
+
+    /** Adds the WebSocket endpoints and servlets to the server's one context. Call once, before Jetty starts. */
+    public void install(ServletContextHandler context) {
+        new WebSocketInstaller(origins)
+                .nativeEndpoint("/v1/signal", nativeHandler, config, metrics, tokens, codec)
+                .yWebrtcEndpoint("/compat/y-webrtc", ywebrtc, config, metrics, tokens)
+                .peerjsEndpoint("/compat/peerjs/peerjs", peerjs, peerjsKeys, config, metrics)
+                .install(context);
+        context.addServlet(new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
+                config.peerjsDiscovery())), "/compat/peerjs/*");
+        context.addServlet(new ServletHolder(new IceServersServlet(origins, tokens, codec.mapper(), ice)), "/v1/ice-servers");
+    }
+
+    public void start() {
+        if (tokens.isDevMode()) {
+            LOG.warn("*** signaling runs in DEV MODE: no --auth-secret, every client is an anonymous user "
+                    + "who may join any room. Never expose this to the internet. ***");
+        }
+        nativeHandler.start();
+        ywebrtc.start();
+        peerjs.start();
+        ready = true;
+    }
+
+    public boolean isReady() {
+        return ready && !draining;
+    }
+
+    /** Tells every client to reconnect elsewhere ({@code bye{action: reconnect}}, close 1012). */
+    public void drain() {
+        draining = true;
+        nativeHandler.drain(ServerMessage.Bye.RECONNECT, 1012);
+        ywebrtc.drain(1012);
+        peerjs.drain(1012);
+    }
+
+    /** {@link #drain()}, then waits up to {@code timeout} for the connections to go. */
+    public void shutdownGracefully(Duration timeout) {
+        drain();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (metrics.connections() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The native protocol handler (admin and tests). */
+    public NativeHandler nativeHandler() {
+        return nativeHandler;
+    }
+
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        nativeHandler.close();
+        ywebrtc.close();
+        peerjs.close();
+        router.close();
+    }
+}

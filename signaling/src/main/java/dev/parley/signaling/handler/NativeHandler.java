@@ -1,0 +1,476 @@
+package dev.parley.signaling.handler;
+
+import dev.parley.auth.Principal;
+import dev.parley.auth.TokenException;
+import dev.parley.auth.TokenVerifier;
+import dev.parley.signaling.SignalingConfig;
+import dev.parley.signaling.ice.IceServerProvider;
+import dev.parley.signaling.ice.IceServers;
+import dev.parley.signaling.metrics.SignalingMetrics;
+import dev.parley.signaling.protocol.ClientMessage;
+import dev.parley.signaling.protocol.ErrorCode;
+import dev.parley.signaling.protocol.MessageCodec;
+import dev.parley.signaling.protocol.ProtocolException;
+import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.room.Frame;
+import dev.parley.signaling.room.Outlet;
+import dev.parley.signaling.room.PeerRouter;
+import dev.parley.signaling.room.RoomRegistry;
+import dev.parley.signaling.room.Session;
+import dev.parley.signaling.room.TokenBucket;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native protocol ({@code signaling/PROTOCOL.md}): handles each client message of a
+ * {@link NativeConnection}, keeps sessions across reconnects, and runs one periodic sweep (pings,
+ * dead connections, hello timeouts, token expiry, ICE credential refresh). Never blocks: every
+ * send is queued on the connection's {@link Outlet}.
+ */
+public final class NativeHandler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeHandler.class);
+
+    private final SignalingConfig config;
+    private final MessageCodec codec;
+    private final RoomRegistry rooms;
+    private final PeerRouter router;
+    private final TokenVerifier tokens;
+    private final IceServerProvider ice;
+    private final SignalingMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final LongSupplier nanos;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ServerMessage.Limits limits;
+    private ScheduledFuture<?> sweeper;
+
+    public NativeHandler(SignalingConfig config, MessageCodec codec, RoomRegistry rooms, PeerRouter router,
+                         TokenVerifier tokens, IceServerProvider ice, SignalingMetrics metrics,
+                         ScheduledExecutorService scheduler, Clock clock, LongSupplier nanos) {
+        this.config = config;
+        this.codec = codec;
+        this.rooms = rooms;
+        this.router = router;
+        this.tokens = tokens;
+        this.ice = ice;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.nanos = nanos;
+        this.limits = new ServerMessage.Limits(config.maxFrameBytes(), config.maxRoomsPerSession(),
+                config.maxPeersPerRoom(), config.ratePerSecond(), config.burst());
+    }
+
+    public void start() {
+        long period = Math.max(10, config.heartbeat().toMillis() / 2);
+        sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public Optional<Session> session(String peerId) {
+        return router.local(peerId);
+    }
+
+    // ---- connection lifecycle (called by the ws endpoint) ----
+
+    public NativeConnection open(Outlet outlet, Principal queryPrincipal, TokenException queryError) {
+        NativeConnection c = new NativeConnection(outlet, queryPrincipal, queryError,
+                new TokenBucket(config.ratePerSecond(), config.burst(), nanos.getAsLong()), nanos.getAsLong());
+        connections.add(c);
+        if (queryError != null) {
+            fail(c, ErrorCode.UNAUTHORIZED, queryError.getMessage(), null);
+        }
+        return c;
+    }
+
+    public void onPong(NativeConnection c) {
+        c.lastInboundNanos = nanos.getAsLong();
+    }
+
+    public void onText(NativeConnection c, String text) {
+        c.lastInboundNanos = nanos.getAsLong();
+        if (c.closed || !admit(c)) {
+            return;
+        }
+        ClientMessage m;
+        try {
+            m = codec.decode(text);
+        } catch (ProtocolException e) {
+            metrics.in("invalid");
+            fail(c, e.code(), e.getMessage(), e.ref());
+            return;
+        }
+        handle(c, m);
+    }
+
+    public void onBinary(NativeConnection c, ByteBuffer frame) {
+        c.lastInboundNanos = nanos.getAsLong();
+        if (c.closed || !admit(c)) {
+            return;
+        }
+        ClientMessage m;
+        try {
+            m = codec.decodeBinary(frame);
+        } catch (ProtocolException e) {
+            metrics.in("invalid");
+            fail(c, e.code(), e.getMessage(), e.ref());
+            return;
+        }
+        handle(c, m);
+    }
+
+    /** The socket is gone. {@code intentional}: the client closed with 1000 (no resume wanted). */
+    public void onClose(NativeConnection c, boolean intentional) {
+        c.closed = true;
+        if (!c.ended.compareAndSet(false, true)) {
+            return;
+        }
+        connections.remove(c);
+        Session s = c.session;
+        if (s == null || !s.isAttachedTo(c.outlet)) {
+            return;
+        }
+        if (intentional || config.resumeGrace().isZero()) {
+            endSession(s, "left");
+            return;
+        }
+        ScheduledFuture<?> timer = scheduler.schedule(() -> endSession(s, "timeout"),
+                config.resumeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        s.detach(c.outlet, timer);
+    }
+
+    /**
+     * The transport dropped the connection on its own (slow consumer). Called from inside a send,
+     * possibly under room and session locks: the bookkeeping is handed to the scheduler.
+     */
+    public void onLost(NativeConnection c) {
+        c.closed = true;
+        scheduler.execute(() -> onClose(c, false));
+    }
+
+    // ---- messages ----
+
+    private boolean admit(NativeConnection c) {
+        long wait = c.bucket.tryTake(nanos.getAsLong());
+        if (wait == 0) {
+            c.rateStrikes = 0;
+            return true;
+        }
+        metrics.in("rate-limited");
+        if (++c.rateStrikes > config.burst()) {
+            fail(c, ErrorCode.RATE_LIMIT_ABUSE, "kept sending past the rate limit", null);
+            return false;
+        }
+        metrics.error(ErrorCode.RATE_LIMITED.wire());
+        reply(c, new ServerMessage.Error(ErrorCode.RATE_LIMITED.wire(),
+                "rate limit: " + config.ratePerSecond() + " messages/s, burst " + config.burst(), false, wait, null));
+        return false;
+    }
+
+    private void handle(NativeConnection c, ClientMessage m) {
+        String ref = typeOf(m);
+        metrics.in(ref);
+        try {
+            if (m instanceof ClientMessage.Hello h) {
+                hello(c, h);
+                return;
+            }
+            if (m instanceof ClientMessage.Ping p) {
+                Session s = c.session;
+                if (s != null && p.ack() >= 0) {
+                    s.ack(p.ack());
+                }
+                reply(c, new ServerMessage.Pong(p.id()));
+                return;
+            }
+            Session s = c.session;
+            if (s == null) {
+                throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "send hello first");
+            }
+            if (m instanceof ClientMessage.Join j) {
+                join(s, j);
+            } else if (m instanceof ClientMessage.Leave l) {
+                if (!rooms.leave(l.room(), s, "left", true)) {
+                    throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "not in room " + l.room());
+                }
+            } else if (m instanceof ClientMessage.Signal sig) {
+                signal(s, sig);
+            } else if (m instanceof ClientMessage.Relay r) {
+                relay(s, r);
+            } else if (m instanceof ClientMessage.IceServersRequest) {
+                pushIceServers(c, s);
+            } else if (m instanceof ClientMessage.Bye) {
+                endSession(s, "bye");
+                c.closed = true;
+                c.outlet.close(1000, "bye");
+            } else {
+                throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unexpected " + ref);
+            }
+        } catch (ProtocolException e) {
+            fail(c, e.code(), e.getMessage(), ref);
+        } catch (RuntimeException e) {
+            LOG.warn("error handling {} from {}", ref, c.session == null ? "?" : c.session.peerId(), e);
+            fail(c, ErrorCode.INTERNAL, "internal error", ref);
+        }
+    }
+
+    private void hello(NativeConnection c, ClientMessage.Hello h) throws ProtocolException {
+        if (c.session != null) {
+            throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already sent on this connection");
+        }
+        Principal principal = c.queryPrincipal;
+        if (principal == null || (h.token() != null && !tokens.isDevMode())) {
+            try {
+                principal = tokens.verify(h.token());
+            } catch (TokenException e) {
+                throw new ProtocolException(ErrorCode.UNAUTHORIZED, e.getMessage());
+            }
+        }
+        if (h.resume() != null) {
+            Session old = sessions.get(h.resume().sessionId());
+            if (old != null && Ids.constantTimeEquals(old.resumeToken(), h.resume().resumeToken())
+                    && (principal.anonymous() || old.userId().equals(principal.userId()))) {
+                IceServers iceServers = ice.forUser(old.userId());
+                Session.Resumed r = old.resume(c.outlet, h.resume().lastSeq(), seq -> welcomeFrame(old, iceServers, true, seq));
+                if (r != null) {
+                    c.session = old;
+                    noteIce(c, iceServers);
+                    metrics.resume(true);
+                    if (r.previous() != null && r.previous() != c.outlet) {
+                        r.previous().send(Frame.text(codec.encode(new ServerMessage.Bye("replaced", ServerMessage.Bye.DISCONNECT)), "bye"));
+                        r.previous().close(ErrorCode.REPLACED.closeCode(), "replaced by a resumed connection");
+                    }
+                    return;
+                }
+            }
+            metrics.resume(false);
+            if (old != null && Ids.constantTimeEquals(old.resumeToken(), h.resume().resumeToken())) {
+                endSession(old, "resume-failed");
+            }
+            fail(c, ErrorCode.RESUME_FAILED, "session cannot be resumed; a new one was started", "hello");
+        }
+        Session s = new Session(Ids.random(12), Ids.random(9), Ids.random(18), principal, c.outlet,
+                config.resumeBufferMessages(), config.resumeBufferBytes());
+        sessions.put(s.sessionId(), s);
+        router.register(s);
+        c.session = s;
+        IceServers iceServers = ice.forUser(s.userId());
+        noteIce(c, iceServers);
+        s.reply(welcomeFrame(s, iceServers, false, 0));
+    }
+
+    private Frame welcomeFrame(Session s, IceServers iceServers, boolean resumed, long lastSeq) {
+        return Frame.text(codec.encode(new ServerMessage.Welcome(s.sessionId(), s.peerId(), s.userId(), s.resumeToken(),
+                config.heartbeat().toMillis(), config.resumeGrace().toMillis(), iceServers.servers(),
+                iceServers.expiresAt().toEpochMilli(), limits, resumed, resumed ? lastSeq : null)), "welcome");
+    }
+
+    private void noteIce(NativeConnection c, IceServers iceServers) {
+        c.iceIssuedAt = clock.instant();
+        c.iceExpiresAt = iceServers.expiresAt();
+    }
+
+    private void join(Session s, ClientMessage.Join j) throws ProtocolException {
+        if (!s.principal().mayJoin(j.room())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN_ROOM, "your token does not allow room " + j.room());
+        }
+        if (s.rooms().size() >= config.maxRoomsPerSession() && !s.rooms().contains(j.room())) {
+            throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "at most " + config.maxRoomsPerSession() + " rooms per session");
+        }
+        rooms.join(j.room(), s, j.meta(), config.maxPeersPerRoom());
+    }
+
+    private void signal(Session s, ClientMessage.Signal sig) throws ProtocolException {
+        Optional<Session> local = router.local(sig.to());
+        if (local.isPresent() && (local.get().state() == Session.State.ENDED || !RoomRegistry.shareRoom(s, local.get()))) {
+            throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + sig.to() + " is not in any of your rooms");
+        }
+        String encoded = codec.encode(new ServerMessage.SignalOut(s.peerId(), sig.kind().wire(), sig.data()));
+        if (router.deliver(sig.to(), encoded, "signal") == PeerRouter.Delivery.UNKNOWN_PEER) {
+            throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + sig.to() + " is gone");
+        }
+    }
+
+    private void relay(Session s, ClientMessage.Relay r) throws ProtocolException {
+        if (s.principal().readOnly()) {
+            throw new ProtocolException(ErrorCode.READ_ONLY, "your token is read-only");
+        }
+        if (r.binary() != null) {
+            byte[] payload = r.binary();
+            rooms.relay(r.room(), s, r.to(), seq -> Frame.binary(
+                    codec.encodeBinaryRelay(r.room(), s.peerId(), r.to(), r.ch(), seq, payload), "relay"));
+        } else {
+            String encoded = codec.encode(new ServerMessage.RelayOut(r.room(), s.peerId(), r.to(), r.ch(), r.d()));
+            rooms.relay(r.room(), s, r.to(), seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
+        }
+    }
+
+    private void pushIceServers(NativeConnection c, Session s) {
+        IceServers iceServers = ice.forUser(s.userId());
+        noteIce(c, iceServers);
+        reply(c, new ServerMessage.IceServersUpdate(iceServers.servers(), iceServers.expiresAt().toEpochMilli()));
+    }
+
+    // ---- sessions ----
+
+    /** Ends a session: it leaves every room (others see peer-left with the reason) and cannot be resumed. */
+    public void endSession(Session s, String reason) {
+        if (!s.end()) {
+            return;
+        }
+        for (String room : new ArrayList<>(s.rooms())) {
+            rooms.leave(room, s, reason, false);
+        }
+        sessions.remove(s.sessionId(), s);
+        router.unregister(s);
+    }
+
+    /** Admin kick: the peer gets an error and a close; its session ends at once (no resume). */
+    public boolean kick(String peerId, String reason) {
+        Optional<Session> s = router.local(peerId);
+        if (s.isEmpty()) {
+            return false;
+        }
+        Outlet o = s.get().outlet();
+        endSession(s.get(), "kicked");
+        if (o != null) {
+            o.send(Frame.text(codec.encode(ServerMessage.Error.of(ErrorCode.KICKED, reason, null)), "error"));
+            o.send(Frame.text(codec.encode(new ServerMessage.Bye("kicked", ServerMessage.Bye.DISCONNECT)), "bye"));
+            o.close(ErrorCode.KICKED.closeCode(), "kicked");
+        }
+        return true;
+    }
+
+    // ---- replies and errors ----
+
+    private void reply(NativeConnection c, ServerMessage m) {
+        c.outlet.send(Frame.text(codec.encode(m), m.type()));
+    }
+
+    private void fail(NativeConnection c, ErrorCode code, String msg, String ref) {
+        metrics.error(code.wire());
+        reply(c, ServerMessage.Error.of(code, msg, ref));
+        if (code.fatal()) {
+            c.closed = true;
+            c.outlet.close(code.closeCode(), code.wire());
+        }
+    }
+
+    private static String typeOf(ClientMessage m) {
+        if (m instanceof ClientMessage.Hello) {
+            return "hello";
+        } else if (m instanceof ClientMessage.Join) {
+            return "join";
+        } else if (m instanceof ClientMessage.Leave) {
+            return "leave";
+        } else if (m instanceof ClientMessage.Signal) {
+            return "signal";
+        } else if (m instanceof ClientMessage.Relay) {
+            return "relay";
+        } else if (m instanceof ClientMessage.Ping) {
+            return "ping";
+        } else if (m instanceof ClientMessage.IceServersRequest) {
+            return "ice-servers";
+        }
+        return "bye";
+    }
+
+    // ---- timers ----
+
+    void sweep() {
+        try {
+            long now = nanos.getAsLong();
+            long hb = config.heartbeat().toNanos();
+            Instant wall = clock.instant();
+            for (NativeConnection c : connections) {
+                if (c.closed) {
+                    continue;
+                }
+                long idle = now - c.lastInboundNanos;
+                Session s = c.session;
+                if (idle >= hb + hb / 2) {
+                    metrics.error("heartbeat-timeout");
+                    c.closed = true;
+                    c.outlet.abort();
+                    onClose(c, false);
+                    continue;
+                }
+                if (s == null) {
+                    if (now - c.openedNanos >= config.helloTimeout().toNanos()) {
+                        fail(c, ErrorCode.HELLO_TIMEOUT, "no hello within " + config.helloTimeout().toMillis() + " ms", null);
+                    }
+                    continue;
+                }
+                if (idle >= hb / 2) {
+                    c.outlet.ping();
+                }
+                if (s.principal().isExpired(wall)) {
+                    fail(c, ErrorCode.TOKEN_EXPIRED, "your token expired; reconnect with a fresh one", null);
+                    endSession(s, "token-expired");
+                    continue;
+                }
+                refreshIce(c, s, wall);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("signaling sweep failed", e);
+        }
+    }
+
+    /** Pushes fresh ICE servers once less than a fifth of the credentials' lifetime is left. */
+    private void refreshIce(NativeConnection c, Session s, Instant wall) {
+        Instant exp = c.iceExpiresAt;
+        Instant issued = c.iceIssuedAt;
+        if (exp == null || issued == null) {
+            return;
+        }
+        Duration lifetime = Duration.between(issued, exp);
+        if (Duration.between(wall, exp).compareTo(lifetime.dividedBy(5)) <= 0) {
+            pushIceServers(c, s);
+        }
+    }
+
+    /**
+     * Graceful shutdown: every connection gets {@code bye{action}} and a close with {@code closeCode}.
+     * Sessions end without peer-left fan-out delays.
+     */
+    public void drain(String action, int closeCode) {
+        String bye = codec.encode(new ServerMessage.Bye("shutdown", action));
+        for (NativeConnection c : connections) {
+            if (!c.closed) {
+                c.closed = true;
+                c.outlet.send(Frame.text(bye, "bye"));
+                c.outlet.close(closeCode, "server shutting down");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        for (Session s : sessions.values()) {
+            s.end();
+        }
+        sessions.clear();
+        connections.clear();
+    }
+}

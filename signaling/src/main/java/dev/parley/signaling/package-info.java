@@ -1,0 +1,2 @@
+/** WebRTC signaling. */
+package dev.parley.signaling;
