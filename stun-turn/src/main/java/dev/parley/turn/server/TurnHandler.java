@@ -153,7 +153,8 @@ public final class TurnHandler {
         byte[] clientIp = link.fiveTuple().client().getAddress().getAddress();
         Authentication.Result authResult = auth.authenticate(d, method, clientIp);
         if (authResult instanceof Authentication.Rejected r) {
-            if (method == ALLOCATE) {
+            if (method == ALLOCATE && f.integrityOffset() >= 0) {
+                // the first, unsigned Allocate of every client is challenged by design: not a failure
                 metrics.allocateFailed(errorOf(r.response()));
             }
             return new Outcome(Responses.encode(r.response(), null), false);

@@ -18,6 +18,7 @@ import org.ice4j.attribute.AttributeFactory;
 import org.ice4j.attribute.ErrorCodeAttribute;
 import org.ice4j.attribute.NonceAttribute;
 import org.ice4j.attribute.RealmAttribute;
+import org.ice4j.attribute.XorPeerAddressAttribute;
 import org.ice4j.message.Message;
 
 /** A small STUN/TURN client over UDP built from ice4j's message factory and our codec, for tests. */
@@ -30,8 +31,12 @@ final class StunTestClient implements AutoCloseable {
     byte[] key;
 
     StunTestClient(InetSocketAddress server) throws IOException {
+        this(server, InetAddress.getLoopbackAddress());
+    }
+
+    StunTestClient(InetSocketAddress server, InetAddress local) throws IOException {
         this.server = server;
-        this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        this.socket = new DatagramSocket(0, local);
         socket.setSoTimeout(500);
     }
 
@@ -114,10 +119,21 @@ final class StunTestClient implements AutoCloseable {
         return e == null ? 0 : e.getErrorCode();
     }
 
+    /**
+     * A fresh transaction id; XOR-PEER-ADDRESS is re-encoded with it (for IPv6 the XOR covers the
+     * transaction id, and ice4j's factory methods XOR with whatever id they were given).
+     */
     private static void tid(Message m) throws StunException {
+        byte[] old = m.getTransactionID();
         byte[] tid = new byte[12];
         ThreadLocalRandom.current().nextBytes(tid);
+        XorPeerAddressAttribute peer = (XorPeerAddressAttribute) m.getAttribute(Attribute.XOR_PEER_ADDRESS);
+        byte[] encodedWith = old != null ? old : new byte[12];
         m.setTransactionID(tid);
+        if (peer != null) {
+            m.removeAttribute(Attribute.XOR_PEER_ADDRESS);
+            m.putAttribute(AttributeFactory.createXorPeerAddressAttribute(peer.getAddress(encodedWith), tid));
+        }
     }
 
     @Override
