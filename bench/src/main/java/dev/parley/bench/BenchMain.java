@@ -17,7 +17,7 @@ public final class BenchMain {
 
     static Map<String, Benchmark> registry() {
         Map<String, Benchmark> all = new TreeMap<>();
-        for (Benchmark b : List.<Benchmark>of(new HttpHealthBench(),
+        for (Benchmark b : List.<Benchmark>of(new HttpHealthBench(), new TurnBench(),
                 new PresenceSseBench(false, Integer.getInteger("bench.sseSubscribers", 10_000)),
                 new PresenceSseBench(true, Integer.getInteger("bench.sseSubscribers", 10_000)),
                 new YWebsocketFanoutBench())) {

@@ -40,6 +40,7 @@ public final class TurnServer implements AutoCloseable {
     private final TurnMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final Authenticator authenticator;
+    private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private TurnRuntime runtime;
     private ScheduledFuture<?> sweeper;
@@ -51,7 +52,14 @@ public final class TurnServer implements AutoCloseable {
     /** With an extra {@link Authenticator} consulted after static users and REST secrets. */
     public TurnServer(TurnConfig config, MeterRegistry registry, ScheduledExecutorService scheduler,
                       Authenticator extra) {
+        this(config, registry, scheduler, extra, Clock.systemUTC());
+    }
+
+    /** With a clock for credential and nonce expiry (tests). */
+    public TurnServer(TurnConfig config, MeterRegistry registry, ScheduledExecutorService scheduler,
+                      Authenticator extra, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.metrics = new TurnMetrics(registry);
         this.scheduler = scheduler;
         List<Authenticator> chain = new ArrayList<>();
@@ -79,7 +87,7 @@ public final class TurnServer implements AutoCloseable {
                         : TlsContexts.selfSigned(config.externalIp().getHostAddress());
             }
             StunCodec.warmUp();
-            runtime = TurnRuntime.start(config, metrics, authenticator, ssl, Clock.systemUTC());
+            runtime = TurnRuntime.start(config, metrics, authenticator, ssl, clock);
             TurnRuntime r = runtime;
             sweeper = scheduler.scheduleWithFixedDelay(r::sweep, 1, 1, TimeUnit.SECONDS);
             LOG.info("TURN listening on udp {} tcp {} tls {}; relaying from {} ports {}-{}, advertising {}",

@@ -33,6 +33,7 @@ public final class PeerPolicy {
     private final Set<InetSocketAddress> serverEndpoints;
     private final Set<InetAddress> serverAddresses;
     private final Predicate<InetSocketAddress> ownRelayed;
+    private final java.util.BitSet serverPorts = new java.util.BitSet(65536);
 
     /**
      * @param serverEndpoints the server's own non-relay listeners; a wildcard address matches any of
@@ -47,6 +48,17 @@ public final class PeerPolicy {
         this.serverEndpoints = Set.copyOf(serverEndpoints);
         this.serverAddresses = Set.copyOf(serverAddresses);
         this.ownRelayed = ownRelayed;
+        for (InetSocketAddress e : this.serverEndpoints) {
+            serverPorts.set(e.getPort());
+        }
+    }
+
+    /**
+     * The per-packet check for Send indications (permissions carry no port): true if this peer is one of
+     * the server's own non-relay listeners. Allocation-free for the common case of a non-server port.
+     */
+    public boolean isServerEndpoint(InetSocketAddress peer) {
+        return serverPorts.get(peer.getPort()) && isServerEndpoint(peer.getAddress(), peer.getPort());
     }
 
     public Verdict check(InetSocketAddress peer) {

@@ -3,6 +3,7 @@ package dev.parley.turn.server;
 import dev.parley.turn.allocation.Allocation;
 import dev.parley.turn.allocation.ChannelBinding;
 import dev.parley.turn.allocation.Permission;
+import dev.parley.turn.policy.PeerPolicy;
 import dev.parley.turn.proto.ChannelDataFraming;
 import dev.parley.turn.proto.DataIndicationFraming;
 import java.net.InetSocketAddress;
@@ -19,11 +20,13 @@ public final class RelayPath {
     public static final int HEADROOM = DataIndicationFraming.MAX_HEADER;
 
     private final TurnMetrics metrics;
+    private final PeerPolicy policy;
     private final DataIndicationFraming.PeerView view = new DataIndicationFraming.PeerView();
     private long transactionCounter = System.nanoTime();
 
-    public RelayPath(TurnMetrics metrics) {
+    public RelayPath(TurnMetrics metrics, PeerPolicy policy) {
         this.metrics = metrics;
+        this.policy = policy;
     }
 
     /** A ChannelData frame from the client at {@code [at, at+len)} (padding included, if any). */
@@ -54,6 +57,10 @@ public final class RelayPath {
             return;
         }
         InetSocketAddress peer = a.sendTarget(p.peer(), view.port);
+        if (policy.isServerEndpoint(peer)) {
+            metrics.dropped++;
+            return;
+        }
         b.limit(view.dataOffset + view.dataLength).position(view.dataOffset);
         toPeer(a, b, peer, view.dataLength);
     }

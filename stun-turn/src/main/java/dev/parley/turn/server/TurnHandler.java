@@ -62,7 +62,7 @@ public final class TurnHandler {
     private final PeerPolicy policy;
     private final TurnMetrics metrics;
     private final SourceLimiter limiter;
-    private final TransactionCache cache = new TransactionCache(8192);
+    private final TransactionCache cache = new TransactionCache(4096);
     private final Map<ByteBuffer, Reservation> reservations = new HashMap<>();
 
     private record Reservation(int port, long expiresAtNanos) {
@@ -112,41 +112,52 @@ public final class TurnHandler {
             link.send(ByteBuffer.wrap(cached));
             return;
         }
-        byte[] response;
+        Outcome out;
         try {
-            response = handle(d, link, nowNanos);
+            out = handle(d, link, nowNanos);
         } catch (MalformedMessageException e) {
             metrics.malformed();
-            response = Responses.encode(Responses.error(f.method(), tid, StunErrorCode.BAD_REQUEST), null);
+            out = new Outcome(Responses.encode(Responses.error(f.method(), tid, StunErrorCode.BAD_REQUEST), null), false);
         } catch (RuntimeException e) {
             LOG.warn("error handling {} from {}", Integer.toHexString(f.messageType()), client, e);
-            response = Responses.encode(Responses.error(f.method(), tid, StunErrorCode.SERVER_ERROR), null);
+            out = new Outcome(Responses.encode(Responses.error(f.method(), tid, StunErrorCode.SERVER_ERROR), null), false);
         }
-        cache.store(link.fiveTuple(), tid, response, nowNanos);
-        link.send(ByteBuffer.wrap(response));
+        if (out.cache()) {
+            cache.store(link.fiveTuple(), tid, out.bytes(), nowNanos);
+        }
+        link.send(ByteBuffer.wrap(out.bytes()));
     }
 
-    private byte[] handle(StunCodec.Decoded d, ClientLink link, long now) throws MalformedMessageException {
+    /**
+     * A response, and whether a retransmission must get these same bytes: responses to authenticated
+     * requests change state and are cached; Binding, challenges and other stateless answers are simply
+     * recomputed, which keeps the cache small.
+     */
+    private record Outcome(byte[] bytes, boolean cache) {
+    }
+
+    private Outcome handle(StunCodec.Decoded d, ClientLink link, long now) throws MalformedMessageException {
         StunFrame f = d.frame();
         int method = f.method();
         byte[] tid = d.transactionId();
         // RFC 8489 §6.3.1: unknown comprehension-required attributes -> 420 with UNKNOWN-ATTRIBUTES
         if (!f.unknownRequired().isEmpty()) {
-            return Responses.encode(Responses.unknownAttributes(method, tid, f.unknownRequired()), null);
+            return new Outcome(Responses.encode(Responses.unknownAttributes(method, tid, f.unknownRequired()), null), false);
         }
         if (method == BINDING) {
-            return binding(d, link);
+            return new Outcome(binding(d, link), false);
         }
         if (method != ALLOCATE && method != REFRESH && method != CREATE_PERMISSION && method != CHANNEL_BIND) {
-            return Responses.encode(Responses.error(method, tid, StunErrorCode.BAD_REQUEST), null);
+            return new Outcome(Responses.encode(Responses.error(method, tid, StunErrorCode.BAD_REQUEST), null), false);
         }
         byte[] clientIp = link.fiveTuple().client().getAddress().getAddress();
         Authentication.Result authResult = auth.authenticate(d, method, clientIp);
         if (authResult instanceof Authentication.Rejected r) {
-            if (method == ALLOCATE) {
+            if (method == ALLOCATE && f.integrityOffset() >= 0) {
+                // the first, unsigned Allocate of every client is challenged by design: not a failure
                 metrics.allocateFailed(errorOf(r.response()));
             }
-            return Responses.encode(r.response(), null);
+            return new Outcome(Responses.encode(r.response(), null), false);
         }
         Authentication.Ok ok = (Authentication.Ok) authResult;
         Response response = switch (method) {
@@ -156,8 +167,8 @@ public final class TurnHandler {
             case CHANNEL_BIND -> channelBind(d, link, ok, now);
             default -> throw new IllegalStateException("unreachable method " + method);
         };
-        metrics.gauges(table.size(), table.permissionCount(), table.channelCount());
-        return Responses.encode(response, ok.key());
+        metrics.allocations(table.size());
+        return new Outcome(Responses.encode(response, ok.key()), true);
     }
 
     private static StunErrorCode errorOf(Response r) {
@@ -439,6 +450,7 @@ public final class TurnHandler {
             if (a.client().allocation() == a) {
                 a.client().attach(null);
             }
+            metrics.allocations(table.size());
         }
     }
 

@@ -83,6 +83,10 @@ public final class TurnMetrics {
         rateLimited.increment();
     }
 
+    public void allocations(int active) {
+        allocationsActive = active;
+    }
+
     public void gauges(int allocations, int permissions, int channels) {
         allocationsActive = allocations;
         permissionsActive = permissions;

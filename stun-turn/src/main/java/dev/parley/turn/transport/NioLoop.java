@@ -6,7 +6,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +25,7 @@ public final class NioLoop implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
 
     public NioLoop(String name) throws IOException {
         selector = Selector.open();
@@ -57,24 +57,8 @@ public final class NioLoop implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                selector.select(1000);
-                long now = System.nanoTime();
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    IoHandler h = (IoHandler) key.attachment();
-                    try {
-                        if (key.isValid()) {
-                            h.onReady(key, now);
-                        }
-                    } catch (CancelledKeyException e) {
-                        // closed while we were working on it
-                    } catch (IOException | RuntimeException e) {
-                        LOG.debug("socket handler failed, dropping that socket", e);
-                        safeFail(h, e);
-                    }
-                }
+                // select(Consumer) skips the selected-key set, so a wake-up allocates nothing
+                selector.select(dispatcher, 1000);
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     try {
@@ -104,6 +88,20 @@ public final class NioLoop implements AutoCloseable {
                 LOG.debug("close selector", e);
             }
             stopped.countDown();
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        IoHandler h = (IoHandler) key.attachment();
+        try {
+            if (key.isValid()) {
+                h.onReady(key, System.nanoTime());
+            }
+        } catch (CancelledKeyException e) {
+            // closed while we were working on it
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("socket handler failed, dropping that socket", e);
+            safeFail(h, e);
         }
     }
 

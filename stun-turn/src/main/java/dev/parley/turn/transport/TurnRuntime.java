@@ -94,7 +94,7 @@ public final class TurnRuntime implements AutoCloseable {
             PeerPolicy policy = new PeerPolicy(config.allowedPeers(), config.allowLoopbackPeers(), reserved, own,
                     table::isOwnRelayed);
             LoopRelaySockets sockets = new LoopRelaySockets(loop, config.relayIp());
-            RelayPath relay = new RelayPath(metrics);
+            RelayPath relay = new RelayPath(metrics, policy);
             sockets.relayPath(relay);
             TurnHandler handler = new TurnHandler(config, table,
                     new RelayPorts(config.relayPortMin(), config.relayPortMax()), sockets, authenticator,

@@ -1,0 +1,248 @@
+package dev.parley.bench;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parley's TURN relay ({@code parley.jar turn}) against coturn's {@code turnserver}, both on loopback
+ * with comparable settings, under the same load from coturn's {@code turnutils_uclient} with
+ * {@code turnutils_peer} echoing. Rounds alternate which server goes first; each round starts fresh
+ * server processes and warms each up before measuring.
+ */
+final class TurnBench implements Benchmark {
+    private static final String USER = "bench";
+    private static final String PASS = "bench";
+
+    /** One uclient load: {@code sessions} each sending {@code messages} of {@code bytes} every {@code intervalMs}. */
+    record Load(String label, boolean tcp, boolean send, int sessions, int messages, int bytes, int intervalMs) {
+        double offeredPerSecond() {
+            return sessions * 1000.0 / intervalMs;
+        }
+
+        List<String> flags() {
+            List<String> f = new ArrayList<>();
+            if (tcp) {
+                f.add("-t");
+            }
+            if (send) {
+                f.add("-s");
+            }
+            f.addAll(List.of("-m", Integer.toString(sessions), "-n", Integer.toString(messages), "-l",
+                    Integer.toString(bytes), "-z", Integer.toString(intervalMs), "-c"));
+            return f;
+        }
+    }
+
+    /** What uclient reported. */
+    record Run(long sent, long received, double lossPercent, double rttMs, double cpuMicros) {
+        double cpuPerRelayedPacket() {
+            return cpuMicros / Math.max(1, sent + received);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "turn";
+    }
+
+    @Override
+    public String title() {
+        return "TURN relay: Parley vs coturn 4.6 (turnutils_uclient load on loopback)";
+    }
+
+    @Override
+    public Result run(BenchOptions o) throws Exception {
+        int scale = o.quick() ? 1 : 4;
+        List<Load> loads = List.of(
+                new Load("UDP ChannelData 100×1000 B @20 ms", false, false, 100, 30 * scale, 1000, 20),
+                new Load("UDP Send 100×1000 B @20 ms", false, true, 100, 30 * scale, 1000, 20),
+                new Load("TCP ChannelData 50×500 B @20 ms", true, false, 50, 30 * scale, 500, 20),
+                new Load("UDP ChannelData 10×100 B @20 ms", false, false, 10, 30 * scale, 100, 20));
+        List<Load> sweep = List.of(
+                new Load("sweep 100 @10 ms", false, false, 100, 60 * scale, 1000, 10),
+                new Load("sweep 100 @5 ms", false, false, 100, 100 * scale, 1000, 5),
+                new Load("sweep 200 @5 ms", false, false, 200, 100 * scale, 1000, 5));
+        int floodSize = o.quick() ? 500 : 10_000;
+        Metric maxLoad = new Metric("highest offered load with < 0.1 % loss (UDP ChannelData, 1000 B)", "pkt/s", false);
+        Metric rssPerAlloc = new Metric("RSS per allocation at " + floodSize + " allocations", "KiB", true);
+        List<Double> heapPerAlloc = new ArrayList<>();
+
+        Comparison c = new Comparison("Parley", "coturn");
+        String tool = "turnutils_uclient";
+        for (int round = 0; round < o.rounds(); round++) {
+            for (Comparison.Side side : round % 2 == 0
+                    ? List.of(Comparison.Side.OURS, Comparison.Side.ANCHOR)
+                    : List.of(Comparison.Side.ANCHOR, Comparison.Side.OURS)) {
+                int port = freeUdpTcpPort();
+                String who = side == Comparison.Side.OURS ? "Parley" : "coturn";
+                try (Proc server = start(side, port, o.workDir());
+                     Proc peer = Proc.start("turn-peer", o.workDir(),
+                             List.of("turnutils_peer", "-L", "127.0.0.1", "-p", Integer.toString(port + 1)))) {
+                    server.awaitTcp(port, Duration.ofSeconds(60));
+                    TimeUnit.MILLISECONDS.sleep(300); // let turnutils_peer bind (it prints nothing)
+                    uclient(server, who, port, loads.get(0), o); // warm-up: JIT, first allocations
+                    uclient(server, who, port, loads.get(0), o);
+                    for (Load l : loads) {
+                        Run r = uclient(server, who, port, l, o);
+                        c.add(new Metric(l.label() + ": server CPU per relayed packet", "µs", true), side,
+                                r.cpuPerRelayedPacket());
+                        c.add(new Metric(l.label() + ": loss", "%", true), side, r.lossPercent());
+                        c.add(new Metric(l.label() + ": mean RTT", "ms", true), side, r.rttMs());
+                    }
+                    double best = 0;
+                    for (Load l : sweep) {
+                        Run r = uclient(server, who, port, l, o);
+                        if (r.lossPercent() < 0.1 && r.received() > 0) {
+                            best = Math.max(best, l.offeredPerSecond());
+                        }
+                    }
+                    c.add(maxLoad, side, best);
+                }
+                if (round > 0) {
+                    continue; // memory per allocation is measured once per side: it barely varies
+                }
+                try (Proc server = start(side, port, o.workDir())) {
+                    server.awaitTcp(port, Duration.ofSeconds(60));
+                    double[] mem = flood(server, side, port, floodSize);
+                    c.add(rssPerAlloc, side, mem[0]);
+                    if (side == Comparison.Side.OURS) {
+                        heapPerAlloc.add(mem[1]);
+                    }
+                }
+            }
+        }
+        String heap = heapPerAlloc.stream().map(v -> String.format(Locale.ROOT, "%.0f", v))
+                .reduce((a, b) -> a + ", " + b).orElse("–");
+        return new Result(c, "Both servers on 127.0.0.1 with long-term credentials, loopback peers allowed, "
+                + "FINGERPRINT, no TLS: Parley `java -Xmx512m -jar parley.jar turn` (one I/O thread), coturn "
+                + "`turnserver` 4.6 with its defaults (relay threads = cores). Load from `" + tool + "` with "
+                + "`turnutils_peer` echoing; each message is relayed twice (client→peer, peer→client). Each round "
+                + "starts fresh processes and runs two warm-up loads before measuring.",
+                "CPU per relayed packet = server process user+system time (/proc/<pid>/stat, 10 ms ticks) over the "
+                        + "run divided by (messages sent + messages received). Loss and mean RTT are uclient's own "
+                        + "figures (RTT in whole ms; uclient reports no percentiles). The sweep offers 10,000–40,000 "
+                        + "pkt/s (sessions × 1000 / interval) and records the highest with < 0.1 % loss. Memory: "
+                        + floodSize + " allocations held open from 50 source addresses, measured in the first round; "
+                        + "RSS delta per allocation (both), and for Parley the Java heap used after a full GC per allocation: " + heap
+                        + " bytes (rounds). The machine's 2 cores are shared with the load generator and with other "
+                        + "work: compare within one run only.");
+    }
+
+    private static Proc start(Comparison.Side side, int port, Path work) throws IOException {
+        String range = side == Comparison.Side.OURS ? "20000-32000" : "40000-52000";
+        if (side == Comparison.Side.OURS) {
+            return Proc.parley("parley-turn", work, List.of("-Xmx512m"), List.of("turn", "--bind", "127.0.0.1",
+                    "--turn-port", Integer.toString(port), "--turns-port", "-1", "--relay-ip", "127.0.0.1",
+                    "--relay-ports", range, "--realm", "bench", "--turn-user", USER + ":" + PASS,
+                    "--allow-loopback-peers", "--turn-user-quota", "20000", "--log-level", "warn"));
+        }
+        Path db = work.resolve("coturn-" + port + ".db");
+        Files.createDirectories(work);
+        Files.deleteIfExists(db);
+        String[] r = range.split("-");
+        return Proc.start("coturn", work, List.of("turnserver", "-n", "--listening-ip=127.0.0.1",
+                "--relay-ip=127.0.0.1", "--listening-port=" + port, "--min-port=" + r[0], "--max-port=" + r[1],
+                "--realm=bench", "--lt-cred-mech", "--user=" + USER + ":" + PASS, "--fingerprint",
+                "--allow-loopback-peers", "--no-tls", "--no-dtls", "--no-cli", "--userdb=" + db.toAbsolutePath(),
+                "--pidfile=" + work.resolve("coturn-" + port + ".pid").toAbsolutePath(), "--log-file=stdout",
+                "--simple-log"));
+    }
+
+    private static final Pattern TOTALS = Pattern.compile("tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern LOST = Pattern.compile("Total lost packets (\\d+) \\(([0-9.]+)%\\)");
+    private static final Pattern RTT = Pattern.compile("Average round trip delay ([0-9.]+) ms");
+
+    private static Run uclient(Proc server, String who, int port, Load l, BenchOptions o) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("turnutils_uclient", "-p", Integer.toString(port), "-e", "127.0.0.1",
+                "-r", Integer.toString(port + 1), "-u", USER, "-w", PASS));
+        cmd.addAll(l.flags());
+        cmd.add("127.0.0.1");
+        double cpu0 = server.cpuMicros();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("uclient hung: " + l);
+        }
+        double cpu = server.cpuMicros() - cpu0;
+        String text = new String(out, StandardCharsets.UTF_8);
+        Matcher t = TOTALS.matcher(text);
+        Matcher lost = LOST.matcher(text);
+        Matcher rtt = RTT.matcher(text);
+        if (!t.find() || !lost.find() || !rtt.find()) {
+            Files.writeString(o.workDir().resolve("uclient-failed.log"), text);
+            return new Run(0, 0, 100, Double.NaN, cpu);
+        }
+        long sent = Long.parseLong(t.group(1));
+        long recv = Long.parseLong(t.group(2));
+        double loss = sent == 0 ? 100 : Double.parseDouble(lost.group(2));
+        System.out.printf(Locale.ROOT, "  %-7s %-36s sent %6d recv %6d loss %6.3f%% rtt %6.2f ms cpu/pkt %6.2f µs%n",
+                who, l.label(), sent, recv, loss, Double.parseDouble(rtt.group(1)),
+                cpu / Math.max(1, sent + recv));
+        return new Run(sent, recv, loss, Double.parseDouble(rtt.group(1)), cpu);
+    }
+
+    /** Opens many allocations; returns {RSS KiB per allocation, heap bytes per allocation (Parley) or NaN}. */
+    private static double[] flood(Proc server, Comparison.Side side, int port, int n) throws Exception {
+        TimeUnit.SECONDS.sleep(1);
+        double heap0 = side == Comparison.Side.OURS ? heapUsedBytes(server.pid()) : Double.NaN;
+        long rss0 = server.rssKib();
+        try (TurnAllocationFlood f = new TurnAllocationFlood(new InetSocketAddress("127.0.0.1", port), USER, PASS)) {
+            int ok = f.allocate(n);
+            double heap1 = side == Comparison.Side.OURS ? heapUsedBytes(server.pid()) : Double.NaN;
+            long rss1 = server.rssKib();
+            System.out.printf(Locale.ROOT, "  %s: %d allocations, RSS +%d KiB, heap +%.0f bytes%n", side, ok,
+                    rss1 - rss0, heap1 - heap0);
+            if (ok < n * 0.95) {
+                throw new IllegalStateException(side + ": only " + ok + " of " + n + " allocations succeeded: "
+                        + server.tail());
+            }
+            return new double[] {(rss1 - rss0) / (double) ok, (heap1 - heap0) / ok};
+        }
+    }
+
+    /** Java heap in use after a full GC, via jcmd (GC.run, then GC.heap_info). */
+    private static double heapUsedBytes(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        exec(List.of(jcmd, Long.toString(pid), "GC.run"));
+        String info = exec(List.of(jcmd, Long.toString(pid), "GC.heap_info"));
+        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read heap use from jcmd: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024.0;
+    }
+
+    private static String exec(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor(60, TimeUnit.SECONDS);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** A port free for both UDP and TCP on 127.0.0.1, with port + 1 free for UDP (the echo peer). */
+    private static int freeUdpTcpPort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int port = Proc.freePort();
+            try (DatagramSocket a = new DatagramSocket(port, InetAddress.getLoopbackAddress());
+                 DatagramSocket b = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port pair");
+    }
+}
