@@ -169,7 +169,11 @@ public final class ParleyNode implements AutoCloseable {
                 .tls(config.tlsCert(), config.tlsKey())
                 .maxAllocationsPerUser(config.userQuota())
                 .maxAllocations(config.totalQuota())
-                .maxBytesPerSecond(config.maxBytesPerSecond());
+                .maxBytesPerSecond(config.maxBytesPerSecond())
+                .defaultLifetime(config.turnDefaultLifetime())
+                .maxLifetime(config.turnMaxLifetime())
+                .nonceLifetime(config.turnNonceLifetime())
+                .sourceRequestsPerSecond(config.turnSourceRps());
         if (config.relayIp() != null) {
             b.relayIp(config.relayIp());
         }

@@ -40,6 +40,10 @@ public record ParleyConfig(
         int userQuota,
         int totalQuota,
         long maxBytesPerSecond,
+        Duration turnDefaultLifetime,
+        Duration turnMaxLifetime,
+        Duration turnNonceLifetime,
+        int turnSourceRps,
         String publicHost,
         Duration iceTtl,
         List<String> iceUrls,
@@ -94,6 +98,11 @@ public record ParleyConfig(
         if (iceTtl.toSeconds() < 60) {
             throw new ConfigException("ice-ttl", "must be at least 60s");
         }
+        if (turnDefaultLifetime.toSeconds() < 60 || turnMaxLifetime.compareTo(turnDefaultLifetime) < 0
+                || turnMaxLifetime.toSeconds() > 86_400) {
+            throw new ConfigException("turn-max-lifetime",
+                    "need 60s <= --turn-default-lifetime <= --turn-max-lifetime <= 24h");
+        }
         if (relayPortMin < 1024) {
             throw new ConfigException("relay-ports", "must start at 1024 or above");
         }
@@ -134,6 +143,10 @@ public record ParleyConfig(
                 Values.positive("turn-user-quota", s.get("turn-user-quota")),
                 Values.positive("turn-total-quota", s.get("turn-total-quota")),
                 Values.nonNegativeLong("turn-max-bps", s.get("turn-max-bps")),
+                Values.positiveDuration("turn-default-lifetime", s.get("turn-default-lifetime")),
+                Values.positiveDuration("turn-max-lifetime", s.get("turn-max-lifetime")),
+                Values.positiveDuration("turn-nonce-lifetime", s.get("turn-nonce-lifetime")),
+                Values.positive("turn-source-rps", s.get("turn-source-rps")),
                 s.get("public-host") == null ? null : Values.host("public-host", s.get("public-host")),
                 Values.positiveDuration("ice-ttl", s.get("ice-ttl")),
                 s.all("ice-url").stream().map(u -> Values.iceUrl("ice-url", u)).toList(),
