@@ -110,12 +110,27 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         return router.local(peerId);
     }
 
+    /** What a graceful shutdown tells clients: the bye action and the close code. */
+    private record Drain(String action, int closeCode) {
+    }
+
+    /** Set once draining: applied to connections that open from now on. */
+    private volatile Drain draining;
+
     // ---- connection lifecycle (called by the ws endpoint) ----
 
     public NativeConnection open(Outlet outlet, Principal queryPrincipal, TokenException queryError) {
         NativeConnection c = new NativeConnection(outlet, queryPrincipal, queryError,
                 new TokenBucket(config.ratePerSecond(), config.burst(), nanos.getAsLong()), nanos.getAsLong());
         connections.add(c);
+        Drain drain = draining;
+        if (drain != null && !c.closed) {
+            // opened while draining: drain() may have iterated before this connection was added
+            c.closed = true;
+            c.outlet.send(Frame.text(codec.encode(new ServerMessage.Bye("shutdown", drain.action())), "bye"));
+            c.outlet.close(drain.closeCode(), "server shutting down");
+            return c;
+        }
         if (queryError != null) {
             fail(c, ErrorCode.UNAUTHORIZED, queryError.getMessage(), null);
         }
@@ -574,6 +589,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
      * Sessions end without peer-left fan-out delays.
      */
     public void drain(String action, int closeCode) {
+        draining = new Drain(action, closeCode);
         String bye = codec.encode(new ServerMessage.Bye("shutdown", action));
         for (NativeConnection c : connections) {
             if (!c.closed) {

@@ -67,6 +67,9 @@ public final class YWebrtcHub implements AutoCloseable {
         this.pong = "{\"type\":\"pong\"}";
     }
 
+    /** Non-zero once draining: the close code for connections that open from now on. */
+    private volatile int drainCode;
+
     public void start() {
         long ms = pingInterval.toMillis();
         pinger = scheduler.scheduleWithFixedDelay(this::pingAll, ms, ms, TimeUnit.MILLISECONDS);
@@ -78,6 +81,11 @@ public final class YWebrtcHub implements AutoCloseable {
 
     public void opened(YConnection c) {
         connections.add(c);
+        int code = drainCode;
+        if (code != 0) {
+            // opened while draining: drain() may have iterated before this connection was added
+            c.outlet.close(code, "server shutting down");
+        }
     }
 
     public void onPong(YConnection c) {
@@ -220,6 +228,7 @@ public final class YWebrtcHub implements AutoCloseable {
 
     /** Closes every connection (graceful shutdown): y-webrtc clients reconnect on their own. */
     public void drain(int code) {
+        drainCode = code;
         for (YConnection c : connections) {
             c.outlet.close(code, "server shutting down");
         }
