@@ -105,6 +105,9 @@ public final class PeerjsHub implements AutoCloseable {
         }
     }
 
+    /** Non-zero once draining (guarded by {@code lock}): the close code for sockets that attach later. */
+    private int drainCode;
+
     /** An upgrade with {@code id} and {@code token} (key already checked). Returns the client, or null if refused. */
     public PeerjsClient attach(Outlet outlet, String id, String token) {
         if (id == null || id.isEmpty() || token == null || token.isEmpty()
@@ -116,6 +119,11 @@ public final class PeerjsHub implements AutoCloseable {
         PeerjsClient client;
         lock.lock();
         try {
+            if (drainCode != 0) {
+                // attached while draining: drain() has already closed the others
+                outlet.close(drainCode, "server shutting down");
+                return null;
+            }
             client = clients.get(id);
             if (client != null) {
                 if (!client.token.equals(token)) {
@@ -306,6 +314,7 @@ public final class PeerjsHub implements AutoCloseable {
         List<Outlet> all = new ArrayList<>();
         lock.lock();
         try {
+            drainCode = code;
             for (PeerjsClient c : clients.values()) {
                 if (c.outlet != null) {
                     all.add(c.outlet);
