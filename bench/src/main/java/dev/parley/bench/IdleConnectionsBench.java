@@ -106,7 +106,7 @@ final class IdleConnectionsBench implements Benchmark {
                 + "before and after opening the connections (and, for Parley, a `jcmd GC.run` first).",
                 "Machine load average (1 min) " + loadBefore + " before the run and " + YWebrtcFanoutBench.loadAverage()
                         + " after. RSS per connection = (RSS with the connections − RSS before) / connections held; "
-                        + "it includes kernel-independent user-space buffers only (socket buffers are kernel memory, "
+                        + "it counts user-space memory only (socket buffers are kernel memory, "
                         + "not in RSS). For the JVM, RSS also moves with how much of the heap the GC has committed, "
                         + "so the heap figure (live objects after a full GC) is the one to read for Parley's own cost. "
                         + "Node's heap is not measurable from outside without instrumentation, so the anchor has RSS only. "
