@@ -20,7 +20,8 @@ public final class BenchMain {
         for (Benchmark b : List.<Benchmark>of(new HttpHealthBench(), new TurnBench(),
                 new PresenceSseBench(false, Integer.getInteger("bench.sseSubscribers", 10_000)),
                 new PresenceSseBench(true, Integer.getInteger("bench.sseSubscribers", 10_000)),
-                new YWebsocketFanoutBench())) {
+                new YWebsocketFanoutBench(), new YWebrtcFanoutBench(),
+                new IdleConnectionsBench(Integer.getInteger("bench.idleConnections", 19_000)))) {
             all.put(b.name(), b);
         }
         return all;
