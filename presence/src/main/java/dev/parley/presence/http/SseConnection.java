@@ -138,18 +138,26 @@ final class SseConnection implements EventSink, WriteListener {
         closeQuietly();
     }
 
-    /** Server-side end: aborts the response (a client that stopped reading cannot take a clean end). */
-    @Override
-    public void close(String reason) {
+    /** Marks this stream closed and drops what is queued; false if it already was. */
+    private boolean markClosed() {
         lock.lock();
         try {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
             queue.clear();
+            return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Server-side end: aborts the response (a client that stopped reading cannot take a clean end). */
+    @Override
+    public void close(String reason) {
+        if (!markClosed()) {
+            return;
         }
         LOG.debug("closing SSE subscriber: {}", reason);
         try {
@@ -163,15 +171,8 @@ final class SseConnection implements EventSink, WriteListener {
 
     /** The client went away or the container ended the request. */
     void closeQuietly() {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            queue.clear();
-        } finally {
-            lock.unlock();
+        if (!markClosed()) {
+            return;
         }
         try {
             async.complete();
