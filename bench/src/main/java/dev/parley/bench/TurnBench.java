@@ -146,7 +146,7 @@ final class TurnBench implements Benchmark {
             return Proc.parley("parley-turn", work, List.of("-Xmx512m"), List.of("turn", "--bind", "127.0.0.1",
                     "--turn-port", Integer.toString(port), "--turns-port", "-1", "--relay-ip", "127.0.0.1",
                     "--relay-ports", range, "--realm", "bench", "--turn-user", USER + ":" + PASS,
-                    "--allow-loopback-peers", "--turn-user-quota", "20000", "--log-level", "warn"));
+                    "--allow-loopback-peers", "--turn-legacy-channels", "--turn-user-quota", "20000", "--log-level", "warn"));
         }
         Path db = work.resolve("coturn-" + port + ".db");
         Files.createDirectories(work);

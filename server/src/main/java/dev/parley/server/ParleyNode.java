@@ -173,7 +173,9 @@ public final class ParleyNode implements AutoCloseable {
                 .defaultLifetime(config.turnDefaultLifetime())
                 .maxLifetime(config.turnMaxLifetime())
                 .nonceLifetime(config.turnNonceLifetime())
-                .sourceRequestsPerSecond(config.turnSourceRps());
+                .sourceRequestsPerSecond(config.turnSourceRps())
+                .legacyChannelNumbers(config.turnLegacyChannels())
+                .streamIdleTimeout(config.turnIdleTimeout());
         if (config.relayIp() != null) {
             b.relayIp(config.relayIp());
         }

@@ -51,6 +51,10 @@ import java.util.Set;
  *                              (a wildcard address means "any address of this host"); the TURN listeners
  *                              are added automatically
  * @param sourceRequestsPerSecond STUN requests per second accepted from one source IP (burst twice that)
+ * @param legacyChannelNumbers  also accept channel numbers 0x5000-0x7FFF (RFC 5766; coturn's turnutils_uclient
+ *                              picks them) besides RFC 8656's 0x4000-0x4FFF ({@code --turn-legacy-channels})
+ * @param streamIdleTimeout     a TCP/TLS connection without an allocation is closed after this long
+ *                              ({@code --turn-idle-timeout}; coturn uses 30 s)
  */
 public record TurnConfig(
         InetAddress bindAddress,
@@ -74,7 +78,9 @@ public record TurnConfig(
         Duration maxLifetime,
         Duration nonceLifetime,
         Set<InetSocketAddress> reservedEndpoints,
-        int sourceRequestsPerSecond) {
+        int sourceRequestsPerSecond,
+        boolean legacyChannelNumbers,
+        Duration streamIdleTimeout) {
 
     public TurnConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -130,6 +136,10 @@ public record TurnConfig(
         reservedEndpoints = Set.copyOf(reservedEndpoints);
         if (sourceRequestsPerSecond < 1) {
             throw new IllegalArgumentException("sourceRequestsPerSecond must be >= 1");
+        }
+        Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
+        if (streamIdleTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("streamIdleTimeout must be at least 1 ms");
         }
     }
 
@@ -187,6 +197,8 @@ public record TurnConfig(
         private Duration nonceLifetime = Duration.ofMinutes(10);
         private final Set<InetSocketAddress> reservedEndpoints = new HashSet<>();
         private int sourceRequestsPerSecond = 500;
+        private boolean legacyChannelNumbers;
+        private Duration streamIdleTimeout = Duration.ofSeconds(30);
 
         public Builder bindAddress(InetAddress v) { bindAddress = v; return this; }
         public Builder turnPort(int v) { turnPort = v; return this; }
@@ -208,12 +220,15 @@ public record TurnConfig(
         public Builder nonceLifetime(Duration v) { nonceLifetime = v; return this; }
         public Builder reservedEndpoint(InetSocketAddress v) { reservedEndpoints.add(v); return this; }
         public Builder sourceRequestsPerSecond(int v) { sourceRequestsPerSecond = v; return this; }
+        public Builder legacyChannelNumbers(boolean v) { legacyChannelNumbers = v; return this; }
+        public Builder streamIdleTimeout(Duration v) { streamIdleTimeout = v; return this; }
 
         public TurnConfig build() {
             return new TurnConfig(bindAddress, turnPort, turnsPort, relayIp, externalIp, relayPortMin, relayPortMax,
                     realm, restSecrets, staticUsers, allowedPeers, allowLoopbackPeers, tlsCert, tlsKey,
                     maxAllocationsPerUser, maxAllocations, maxBytesPerSecond, defaultLifetime, maxLifetime,
-                    nonceLifetime, reservedEndpoints, sourceRequestsPerSecond);
+                    nonceLifetime, reservedEndpoints, sourceRequestsPerSecond, legacyChannelNumbers,
+                    streamIdleTimeout);
         }
 
         private static InetAddress anyLocal() {

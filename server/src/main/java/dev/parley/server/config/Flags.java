@@ -29,6 +29,8 @@ public final class Flags {
             new Flag("turn-max-lifetime", "DURATION", "1h", false, "upper bound of a TURN allocation's LIFETIME"),
             new Flag("turn-nonce-lifetime", "DURATION", "10m", false, "how long a TURN nonce stays valid before 438 Stale Nonce"),
             new Flag("turn-source-rps", "N", "500", false, "STUN/TURN requests per second accepted from one source IP (burst twice that)"),
+            new Flag("turn-legacy-channels", null, "false", false, "also accept TURN channel numbers 0x5000-0x7FFF (RFC 5766, used by coturn's turnutils_uclient); RFC 8656 allows 0x4000-0x4FFF"),
+            new Flag("turn-idle-timeout", "DURATION", "30s", false, "a TURN TCP/TLS connection without an allocation is closed after this"),
             new Flag("public-host", "HOST", null, false, "host name or address put in the ICE server URLs handed to browsers (default: external-ip)"),
             new Flag("ice-ttl", "DURATION", "12h", false, "lifetime of the TURN credentials handed to signaling peers"),
             new Flag("ice-url", "URL", null, true, "advertise this stun:/turn:/turns: URL instead of this node's own relay, e.g. separate TURN hosts (repeatable)"),

@@ -9,23 +9,25 @@ import java.nio.ByteBuffer;
 public final class ChannelDataFraming {
     public static final int HEADER = 4;
     public static final int MIN_CHANNEL = 0x4000;
+    /** Highest channel number of RFC 8656 §12: 0x5000-0x7FFF are reserved; ChannelBind gets 400 for them. */
+    public static final int MAX_CHANNEL = 0x4FFF;
     /**
-     * RFC 8656 §12 narrowed channel numbers to 0x4000-0x4FFF, but RFC 5766 allowed up to 0x7FFF and
-     * coturn (server and its turnutils_uclient) still use that range; like coturn we accept it, since
-     * 0x5000-0x7FFF cannot collide with STUN (first bits 01) and browsers stay below 0x5000 anyway.
+     * Highest channel number of RFC 5766, which coturn and its {@code turnutils_uclient} still use (the
+     * client picks 0x4000-0x7FFF at random); accepted only with {@code --turn-legacy-channels}.
      */
-    public static final int MAX_CHANNEL = 0x7FFF;
+    public static final int LEGACY_MAX_CHANNEL = 0x7FFF;
 
     private ChannelDataFraming() {
     }
 
-    /** True if the first two bits are 0b01 (channel numbers 0x4000-0x7FFF). */
+    /** True if the first two bits are 0b01 (0x4000-0x7FFF): ChannelData, valid number or not (RFC 8656 §12.5). */
     public static boolean looksLikeChannelData(byte first) {
         return (first & 0xC0) == 0x40;
     }
 
-    public static boolean isValidChannel(int channel) {
-        return channel >= MIN_CHANNEL && channel <= MAX_CHANNEL;
+    /** True for 0x4000-0x4FFF (RFC 8656), or up to 0x7FFF with {@code legacy} (RFC 5766). */
+    public static boolean isValidChannel(int channel, boolean legacy) {
+        return channel >= MIN_CHANNEL && channel <= (legacy ? LEGACY_MAX_CHANNEL : MAX_CHANNEL);
     }
 
     public static int channel(ByteBuffer b, int at) {

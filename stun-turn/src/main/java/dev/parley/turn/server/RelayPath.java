@@ -22,21 +22,26 @@ public final class RelayPath {
     private final TurnMetrics metrics;
     private final PeerPolicy policy;
     private final DataIndicationFraming.PeerView view = new DataIndicationFraming.PeerView();
+    private final int maxChannel;
     private long transactionCounter = System.nanoTime();
 
-    public RelayPath(TurnMetrics metrics, PeerPolicy policy) {
+    /** With {@code legacyChannels}, ChannelData numbers up to 0x7FFF (RFC 5766) are relayed, else up to 0x4FFF. */
+    public RelayPath(TurnMetrics metrics, PeerPolicy policy, boolean legacyChannels) {
         this.metrics = metrics;
         this.policy = policy;
+        this.maxChannel = legacyChannels ? ChannelDataFraming.LEGACY_MAX_CHANNEL : ChannelDataFraming.MAX_CHANNEL;
     }
 
     /** A ChannelData frame from the client at {@code [at, at+len)} (padding included, if any). */
     public void fromClientChannelData(Allocation a, ByteBuffer b, int at, int len, long now) {
         int dataLength = ChannelDataFraming.length(b, at);
-        if (a == null || dataLength > len - ChannelDataFraming.HEADER) {
+        int number = ChannelDataFraming.channel(b, at);
+        // RFC 8656 §12.5: a number outside the range in use is discarded, bound or not
+        if (a == null || dataLength > len - ChannelDataFraming.HEADER || number > maxChannel) {
             metrics.dropped++;
             return;
         }
-        ChannelBinding c = a.channel(ChannelDataFraming.channel(b, at), now);
+        ChannelBinding c = a.channel(number, now);
         if (c == null || a.permission(c.peer().getAddress(), now) == null || !a.chargeBandwidth(dataLength, now)) {
             metrics.dropped++;
             return;

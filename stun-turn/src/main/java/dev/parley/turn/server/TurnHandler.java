@@ -406,7 +406,7 @@ public final class TurnHandler {
         // 1. CHANNEL-NUMBER present and valid (see ChannelDataFraming.isValidChannel); one XOR-PEER-ADDRESS
         ChannelNumberAttribute cn = (ChannelNumberAttribute) d.message().getAttribute(Attribute.CHANNEL_NUMBER);
         List<InetSocketAddress> peers = StunCodec.peerAddresses(d);
-        if (cn == null || !ChannelDataFraming.isValidChannel(cn.getChannelNumber()) || peers.size() != 1) {
+        if (cn == null || !ChannelDataFraming.isValidChannel(cn.getChannelNumber(), config.legacyChannelNumbers()) || peers.size() != 1) {
             LOG.debug("ChannelBind 400: channel {} peers {}", cn == null ? null : (int) cn.getChannelNumber(), peers);
             return Responses.error(CHANNEL_BIND, tid, StunErrorCode.BAD_REQUEST);
         }

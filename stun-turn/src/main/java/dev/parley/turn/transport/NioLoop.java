@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,15 @@ public final class NioLoop implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+
+    /** A task due at {@code due} (System.nanoTime); loop-confined. */
+    private record Timer(long due, Runnable task) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            return Long.compare(due, o.due);
+        }
+    }
 
     public NioLoop(String name) throws IOException {
         selector = Selector.open();
@@ -50,6 +60,11 @@ public final class NioLoop implements AutoCloseable {
         selector.wakeup();
     }
 
+    /** Runs {@code task} on the loop after {@code delayNanos}; call on the loop. Not cancellable: tasks re-check state. */
+    void schedule(long delayNanos, Runnable task) {
+        timers.add(new Timer(System.nanoTime() + delayNanos, task));
+    }
+
     SelectionKey register(SelectableChannel ch, int ops, IoHandler handler) throws ClosedChannelException {
         return ch.register(selector, ops, handler);
     }
@@ -58,13 +73,15 @@ public final class NioLoop implements AutoCloseable {
         try {
             while (running) {
                 // select(Consumer) skips the selected-key set, so a wake-up allocates nothing
-                selector.select(dispatcher, 1000);
+                selector.select(dispatcher, selectTimeoutMillis());
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        LOG.warn("loop task failed", e);
+                    runSafely(task);
+                }
+                if (!timers.isEmpty()) {
+                    long now = System.nanoTime();
+                    while (!timers.isEmpty() && timers.peek().due() - now <= 0) {
+                        runSafely(timers.poll().task());
                     }
                 }
             }
@@ -88,6 +105,23 @@ public final class NioLoop implements AutoCloseable {
                 LOG.debug("close selector", e);
             }
             stopped.countDown();
+        }
+    }
+
+    private long selectTimeoutMillis() {
+        Timer next = timers.peek();
+        if (next == null) {
+            return 1000;
+        }
+        long ms = (next.due() - System.nanoTime() + 999_999) / 1_000_000;
+        return Math.max(1, Math.min(1000, ms));
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("loop task failed", e);
         }
     }
 

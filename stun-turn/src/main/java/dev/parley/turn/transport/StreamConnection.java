@@ -14,12 +14,15 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 
 /**
  * One TCP or TLS client connection (RFC 8656 §3.1): a byte stream of STUN messages and ChannelData
  * frames padded to 4 bytes. Reassembles frames in place, bounds every buffer, and closes the
  * connection on anything that is neither STUN nor ChannelData (a stream cannot be resynchronised).
+ * A connection without an allocation for {@code idleNanos} (never allocated, or since its allocation
+ * ended) is closed, as coturn does after 30 s.
  */
 final class StreamConnection implements IoHandler, ClientLink {
     private static final int MAX_FRAME = 4 + 65535 + 3;
@@ -31,6 +34,9 @@ final class StreamConnection implements IoHandler, ClientLink {
     private final RelayPath relay;
     private final TlsSession tls;
     private final Runnable onClose;
+    private final NioLoop loop;
+    private final long idleNanos;
+    private long idleDeadline;
     private ByteBuffer in;
     private ByteBuffer out = ByteBuffer.allocate(0);
     private SelectionKey key;
@@ -38,19 +44,33 @@ final class StreamConnection implements IoHandler, ClientLink {
     private boolean closed;
 
     StreamConnection(SocketChannel channel, FiveTuple tuple, TurnHandler handler, RelayPath relay, SSLEngine engine,
-                     Runnable onClose) throws IOException {
+                     Executor tlsWorker, NioLoop loop, long idleNanos, Runnable onClose) throws IOException {
         this.channel = channel;
         this.tuple = tuple;
         this.handler = handler;
         this.relay = relay;
         this.onClose = onClose;
-        this.tls = engine == null ? null : new TlsSession(engine);
+        this.loop = loop;
+        this.idleNanos = idleNanos;
+        this.tls = engine == null ? null : new TlsSession(engine, tlsWorker, () -> loop.execute(this::resumeTls));
         // a stalled TLS reader that keeps the backlog full gets closed rather than growing it
         this.in = ByteBuffer.allocate(tls == null ? 4096 : tls.applicationBufferSize());
     }
 
     void registered(SelectionKey k) {
         key = k;
+        armIdleTimer();
+    }
+
+    private void armIdleTimer() {
+        idleDeadline = System.nanoTime() + idleNanos;
+        loop.schedule(idleNanos, this::closeIfIdle);
+    }
+
+    private void closeIfIdle() {
+        if (!closed && allocation == null && System.nanoTime() - idleDeadline >= 0) {
+            close();
+        }
     }
 
     @Override
@@ -72,6 +92,39 @@ final class StreamConnection implements IoHandler, ClientLink {
                 return;
             }
             parseFrames(now);
+            updateInterest();
+        }
+    }
+
+    /** On the loop after the TLS worker finished a handshake step. */
+    private void resumeTls() {
+        if (closed) {
+            return;
+        }
+        try {
+            ByteBuffer[] holder = {in};
+            int n = tls.resume(holder, this::writeRaw);
+            in = holder[0];
+            if (n < 0) {
+                close();
+                return;
+            }
+            parseFrames(System.nanoTime());
+            updateInterest();
+        } catch (IOException | RuntimeException e) {
+            close();
+        }
+    }
+
+    /** Read unless a TLS handshake step runs on the worker; write while bytes are queued. */
+    private void updateInterest() {
+        if (closed || !key.isValid()) {
+            return;
+        }
+        int ops = (tls != null && tls.paused() ? 0 : SelectionKey.OP_READ)
+                | (out.position() > 0 ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
         }
     }
 
@@ -162,7 +215,7 @@ final class StreamConnection implements IoHandler, ClientLink {
             out = bigger;
         }
         out.put(bytes);
-        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        updateInterest();
         return true;
     }
 
@@ -170,9 +223,7 @@ final class StreamConnection implements IoHandler, ClientLink {
         out.flip();
         channel.write(out);
         out.compact();
-        if (out.position() == 0) {
-            key.interestOps(SelectionKey.OP_READ);
-        }
+        updateInterest();
     }
 
     @Override
@@ -187,7 +238,11 @@ final class StreamConnection implements IoHandler, ClientLink {
 
     @Override
     public void attach(Allocation a) {
+        boolean ended = allocation != null && a == null;
         allocation = a;
+        if (ended && !closed) {
+            armIdleTimer();
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
@@ -24,15 +25,19 @@ final class TcpAcceptor implements IoHandler {
     private final TurnHandler handler;
     private final RelayPath relay;
     private final SSLContext tls;
+    private final Executor tlsWorker;
+    private final long idleNanos;
 
-    TcpAcceptor(ServerSocketChannel server, NioLoop loop, TurnHandler handler, RelayPath relay, SSLContext tls)
-            throws IOException {
+    TcpAcceptor(ServerSocketChannel server, NioLoop loop, TurnHandler handler, RelayPath relay, SSLContext tls,
+                Executor tlsWorker, long idleNanos) throws IOException {
         this.server = server;
         this.local = (InetSocketAddress) server.getLocalAddress();
         this.loop = loop;
         this.handler = handler;
         this.relay = relay;
         this.tls = tls;
+        this.tlsWorker = tlsWorker;
+        this.idleNanos = idleNanos;
     }
 
     InetSocketAddress localAddress() {
@@ -56,7 +61,8 @@ final class TcpAcceptor implements IoHandler {
                 SSLEngine engine = tls == null ? null : tls.createSSLEngine();
                 InetSocketAddress remote = StreamConnection.remote(ch);
                 FiveTuple tuple = new FiveTuple(remote, local, StreamConnection.transportOf(engine));
-                StreamConnection c = new StreamConnection(ch, tuple, handler, relay, engine, () -> open--);
+                StreamConnection c = new StreamConnection(ch, tuple, handler, relay, engine, tlsWorker, loop,
+                        idleNanos, () -> open--);
                 open++;
                 c.registered(loop.register(ch, SelectionKey.OP_READ, c));
             } catch (IOException | RuntimeException e) {

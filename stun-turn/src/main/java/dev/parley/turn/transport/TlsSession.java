@@ -3,13 +3,21 @@ package dev.parley.turn.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
-/** TLS for one connection with an {@link SSLEngine} over a non-blocking channel (TURNS, RFC 8656 §3.1). */
+/**
+ * TLS for one connection with an {@link SSLEngine} over a non-blocking channel (TURNS, RFC 8656 §3.1).
+ * The handshake's expensive steps (the engine's delegated tasks: key exchange, signatures) run on a
+ * worker, never on the I/O loop: while they run the connection reads nothing, and when they are done
+ * the worker hands {@code resume} back to the loop, which calls {@link #resume}.
+ */
 final class TlsSession {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -19,11 +27,20 @@ final class TlsSession {
     }
 
     private final SSLEngine engine;
+    private final Executor worker;
+    private final Runnable resumeOnLoop;
     private ByteBuffer netIn;
     private ByteBuffer netOut;
+    private boolean taskRunning;
 
-    TlsSession(SSLEngine engine) throws SSLException {
+    /**
+     * @param worker       runs delegated tasks; may reject (the connection is then closed)
+     * @param resumeOnLoop called on the worker after the tasks; must hand over to the loop
+     */
+    TlsSession(SSLEngine engine, Executor worker, Runnable resumeOnLoop) throws SSLException {
         this.engine = engine;
+        this.worker = worker;
+        this.resumeOnLoop = resumeOnLoop;
         engine.setUseClientMode(false);
         engine.beginHandshake();
         netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
@@ -34,18 +51,37 @@ final class TlsSession {
         return engine.getSession().getApplicationBufferSize() + 64;
     }
 
+    /** True while delegated tasks run on the worker: the connection must not read until {@link #resume}. */
+    boolean paused() {
+        return taskRunning;
+    }
+
     /**
      * Reads network bytes and decrypts into {@code app[0]} (which may be replaced by a bigger buffer).
      * Returns -1 at end of stream or on TLS close.
      */
     int read(SocketChannel ch, ByteBuffer[] app, RawWriter w) throws IOException {
+        if (taskRunning) {
+            return 0;
+        }
         int n = ch.read(netIn);
         if (n < 0) {
             return -1;
         }
+        return unwrapAll(app, w) < 0 ? -1 : n;
+    }
+
+    /** On the loop once the worker finished the delegated tasks: continue the handshake, decrypt what is buffered. */
+    int resume(ByteBuffer[] app, RawWriter w) throws IOException {
+        taskRunning = false;
+        handshake(w);
+        return unwrapAll(app, w);
+    }
+
+    private int unwrapAll(ByteBuffer[] app, RawWriter w) throws IOException {
         netIn.flip();
         try {
-            while (true) {
+            while (!taskRunning) {
                 SSLEngineResult r = engine.unwrap(netIn, app[0]);
                 switch (r.getStatus()) {
                     case BUFFER_OVERFLOW -> {
@@ -65,7 +101,7 @@ final class TlsSession {
                             bigger.flip();
                             netIn = bigger;
                         }
-                        return n;
+                        return 0;
                     }
                     case CLOSED -> {
                         return -1;
@@ -78,26 +114,36 @@ final class TlsSession {
                 progressed |= handshake(w);
                 if (!progressed || !netIn.hasRemaining()) {
                     if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP || !netIn.hasRemaining()) {
-                        return n;
+                        return 0;
                     }
                 }
             }
+            return 0;
         } finally {
             netIn.compact();
         }
     }
 
-    /** Runs delegated tasks and sends handshake records; true if anything happened. */
+    /** Starts delegated tasks on the worker and sends handshake records; true if anything happened. */
     private boolean handshake(RawWriter w) throws IOException {
         boolean did = false;
-        while (true) {
+        while (!taskRunning) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
+                List<Runnable> tasks = new ArrayList<>(2);
                 Runnable task;
                 while ((task = engine.getDelegatedTask()) != null) {
-                    task.run();
+                    tasks.add(task);
                 }
-                did = true;
+                taskRunning = true;
+                worker.execute(() -> {
+                    try {
+                        tasks.forEach(Runnable::run);
+                    } finally {
+                        resumeOnLoop.run();
+                    }
+                });
+                return true;
             } else if (hs == HandshakeStatus.NEED_WRAP) {
                 wrap(EMPTY, w);
                 did = true;
@@ -105,6 +151,7 @@ final class TlsSession {
                 return did;
             }
         }
+        return did;
     }
 
     /** Encrypts and sends an application frame; false (frame dropped, stream intact) if the backlog is full. */

@@ -24,22 +24,32 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
  * Binds the UDP, TCP and TLS listeners, wires the handler and relay path to one {@link NioLoop} and
- * starts it. Everything after {@link #start} runs on that loop.
+ * starts it. Everything after {@link #start} runs on that loop, except the CPU-heavy steps of TLS
+ * handshakes, which run on one worker thread ({@code parley-turn-tls}) so they never delay relaying.
  */
 public final class TurnRuntime implements AutoCloseable {
+    /** TLS handshake steps waiting for the worker; beyond this new handshakes are refused (connection closed). */
+    private static final int TLS_QUEUE = 256;
+
     private final NioLoop loop;
+    private final ExecutorService tlsWorker;
     private final TurnHandler handler;
     private final InetSocketAddress udp;
     private final InetSocketAddress tcp;
     private final InetSocketAddress tls;
 
-    private TurnRuntime(NioLoop loop, TurnHandler handler, InetSocketAddress udp, InetSocketAddress tcp,
-                        InetSocketAddress tls) {
+    private TurnRuntime(NioLoop loop, ExecutorService tlsWorker, TurnHandler handler, InetSocketAddress udp,
+                        InetSocketAddress tcp, InetSocketAddress tls) {
         this.loop = loop;
+        this.tlsWorker = tlsWorker;
         this.handler = handler;
         this.udp = udp;
         this.tcp = tcp;
@@ -52,6 +62,7 @@ public final class TurnRuntime implements AutoCloseable {
         DatagramChannel udpChannel = null;
         ServerSocketChannel tcpChannel = null;
         ServerSocketChannel tlsChannel = null;
+        ExecutorService tlsWorker = null;
         try {
             for (int attempt = 0; ; attempt++) {
                 udpChannel = DatagramChannel.open();
@@ -94,7 +105,7 @@ public final class TurnRuntime implements AutoCloseable {
             PeerPolicy policy = new PeerPolicy(config.allowedPeers(), config.allowLoopbackPeers(), reserved, own,
                     table::isOwnRelayed);
             LoopRelaySockets sockets = new LoopRelaySockets(loop, config.relayIp());
-            RelayPath relay = new RelayPath(metrics, policy);
+            RelayPath relay = new RelayPath(metrics, policy, config.legacyChannelNumbers());
             sockets.relayPath(relay);
             TurnHandler handler = new TurnHandler(config, table,
                     new RelayPorts(config.relayPortMin(), config.relayPortMax()), sockets, authenticator,
@@ -105,21 +116,37 @@ public final class TurnRuntime implements AutoCloseable {
             udpChannel.configureBlocking(false);
             loop.register(udpChannel, SelectionKey.OP_READ, new UdpListener(udpChannel, handler, relay));
             tcpChannel.configureBlocking(false);
-            loop.register(tcpChannel, SelectionKey.OP_ACCEPT, new TcpAcceptor(tcpChannel, loop, handler, relay, null));
+            long idle = config.streamIdleTimeout().toNanos();
+            loop.register(tcpChannel, SelectionKey.OP_ACCEPT,
+                    new TcpAcceptor(tcpChannel, loop, handler, relay, null, null, idle));
             if (tlsChannel != null) {
+                tlsWorker = tlsWorker();
                 tlsChannel.configureBlocking(false);
                 loop.register(tlsChannel, SelectionKey.OP_ACCEPT,
-                        new TcpAcceptor(tlsChannel, loop, handler, relay, sslContext));
+                        new TcpAcceptor(tlsChannel, loop, handler, relay, sslContext, tlsWorker, idle));
             }
             loop.start();
-            return new TurnRuntime(loop, handler, udp, tcp, tls);
+            return new TurnRuntime(loop, tlsWorker, handler, udp, tcp, tls);
         } catch (IOException | RuntimeException e) {
             closeQuietly(udpChannel);
             closeQuietly(tcpChannel);
             closeQuietly(tlsChannel);
+            if (tlsWorker != null) {
+                tlsWorker.shutdownNow();
+            }
             loop.close();
             throw e;
         }
+    }
+
+    private static ExecutorService tlsWorker() {
+        ThreadPoolExecutor ex = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(TLS_QUEUE), r -> {
+                    Thread t = new Thread(r, "parley-turn-tls");
+                    t.setDaemon(true);
+                    return t;
+                });
+        return ex;
     }
 
     private static void closeQuietly(java.nio.channels.Channel c) {
@@ -168,5 +195,8 @@ public final class TurnRuntime implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdown(handler::releaseAll);
+        if (tlsWorker != null) {
+            tlsWorker.shutdownNow();
+        }
     }
 }

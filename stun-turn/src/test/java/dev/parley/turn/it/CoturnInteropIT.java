@@ -25,7 +25,8 @@ class CoturnInteropIT {
 
     @BeforeAll
     static void start() throws Exception {
-        turn = new TurnFixture(TurnConfig.loopback().build());
+        // turnutils_uclient picks channel numbers in RFC 5766's 0x4000-0x7FFF (RFC 8656 narrowed it to 0x4FFF)
+        turn = new TurnFixture(TurnConfig.loopback().legacyChannelNumbers(true).build());
         peer = new CoturnTools.EchoPeer();
     }
 

@@ -38,7 +38,8 @@ class FuzzIT {
 
     @Test
     void junkNeverStopsLegitimateRelaying() throws Exception {
-        try (TurnFixture turn = new TurnFixture(TurnConfig.loopback().build());
+        // legacy channel numbers: turnutils_uclient picks them from 0x4000-0x7FFF
+        try (TurnFixture turn = new TurnFixture(TurnConfig.loopback().legacyChannelNumbers(true).build());
              CoturnTools.EchoPeer peer = new CoturnTools.EchoPeer()) {
             CompletableFuture<CoturnTools.UclientReport> legit = CompletableFuture.supplyAsync(() -> {
                 try {
