@@ -45,12 +45,16 @@ final class TurnBench implements Benchmark {
         }
     }
 
-    /** What uclient reported. */
-    record Run(long sent, long received, double lossPercent, double rttMs, double cpuMicros) {
+    /** What uclient reported, plus the RTT probe's percentiles (NaN without a probe). */
+    record Run(long sent, long received, double lossPercent, double rttMs, double cpuMicros, long probePackets,
+               double p50Ms, double p99Ms) {
         double cpuPerRelayedPacket() {
-            return cpuMicros / Math.max(1, sent + received);
+            return cpuMicros / Math.max(1, sent + received + probePackets);
         }
     }
+
+    /** RTT probe: one 100-byte ChannelData every 5 ms (200/s) beside each measured load. */
+    private static final long PROBE_PERIOD_MICROS = 5_000;
 
     @Override
     public String name() {
@@ -65,11 +69,14 @@ final class TurnBench implements Benchmark {
     @Override
     public Result run(BenchOptions o) throws Exception {
         int scale = o.quick() ? 1 : 4;
+        int measured = o.quick() ? 30 : 400; // 8 s per measured load at 20 ms
+        int warm = o.quick() ? 30 : 150;
         List<Load> loads = List.of(
-                new Load("UDP ChannelData 100×1000 B @20 ms", false, false, 100, 30 * scale, 1000, 20),
-                new Load("UDP Send 100×1000 B @20 ms", false, true, 100, 30 * scale, 1000, 20),
-                new Load("TCP ChannelData 50×500 B @20 ms", true, false, 50, 30 * scale, 500, 20),
-                new Load("UDP ChannelData 10×100 B @20 ms", false, false, 10, 30 * scale, 100, 20));
+                new Load("UDP ChannelData 100×1000 B @20 ms", false, false, 100, measured, 1000, 20),
+                new Load("UDP Send 100×1000 B @20 ms", false, true, 100, measured, 1000, 20),
+                new Load("TCP ChannelData 50×500 B @20 ms", true, false, 50, measured, 500, 20),
+                new Load("TCP Send 50×500 B @20 ms", true, true, 50, measured, 500, 20),
+                new Load("UDP ChannelData 10×100 B @20 ms", false, false, 10, measured, 100, 20));
         List<Load> sweep = List.of(
                 new Load("sweep 100 @10 ms", false, false, 100, 60 * scale, 1000, 10),
                 new Load("sweep 100 @5 ms", false, false, 100, 100 * scale, 1000, 5),
@@ -92,18 +99,23 @@ final class TurnBench implements Benchmark {
                              List.of("turnutils_peer", "-L", "127.0.0.1", "-p", Integer.toString(port + 1)))) {
                     server.awaitTcp(port, Duration.ofSeconds(60));
                     TimeUnit.MILLISECONDS.sleep(300); // let turnutils_peer bind (it prints nothing)
-                    uclient(server, who, port, loads.get(0), o); // warm-up: JIT, first allocations
-                    uclient(server, who, port, loads.get(0), o);
+                    // warm-up, not measured: every load kind once, so both servers are in steady state
+                    // (for the JVM: JIT-compiled hot paths) when measuring starts
                     for (Load l : loads) {
-                        Run r = uclient(server, who, port, l, o);
+                        uclient(server, who, port, new Load("warm-up " + l.label(), l.tcp(), l.send(), l.sessions(),
+                                warm, l.bytes(), l.intervalMs()), o, false);
+                    }
+                    for (Load l : loads) {
+                        Run r = uclient(server, who, port, l, o, true);
                         c.add(new Metric(l.label() + ": server CPU per relayed packet", "µs", true), side,
                                 r.cpuPerRelayedPacket());
                         c.add(new Metric(l.label() + ": loss", "%", true), side, r.lossPercent());
-                        c.add(new Metric(l.label() + ": mean RTT", "ms", true), side, r.rttMs());
+                        c.add(new Metric(l.label() + ": RTT p50 (probe)", "ms", true), side, r.p50Ms());
+                        c.add(new Metric(l.label() + ": RTT p99 (probe)", "ms", true), side, r.p99Ms());
                     }
                     double best = 0;
                     for (Load l : sweep) {
-                        Run r = uclient(server, who, port, l, o);
+                        Run r = uclient(server, who, port, l, o, false);
                         if (r.lossPercent() < 0.1 && r.received() > 0) {
                             best = Math.max(best, l.offeredPerSecond());
                         }
@@ -164,34 +176,57 @@ final class TurnBench implements Benchmark {
     private static final Pattern LOST = Pattern.compile("Total lost packets (\\d+) \\(([0-9.]+)%\\)");
     private static final Pattern RTT = Pattern.compile("Average round trip delay ([0-9.]+) ms");
 
-    private static Run uclient(Proc server, String who, int port, Load l, BenchOptions o) throws Exception {
+    private static Run uclient(Proc server, String who, int port, Load l, BenchOptions o, boolean probe)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of("turnutils_uclient", "-p", Integer.toString(port), "-e", "127.0.0.1",
                 "-r", Integer.toString(port + 1), "-u", USER, "-w", PASS));
         cmd.addAll(l.flags());
         cmd.add("127.0.0.1");
+        TurnRttProbe prober = probe ? TurnRttProbe.tryOpen(new InetSocketAddress("127.0.0.1", port),
+                new InetSocketAddress("127.0.0.1", port + 1), USER, PASS, PROBE_PERIOD_MICROS) : null;
+        TurnRttProbe.Result pr = null;
         double cpu0 = server.cpuMicros();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("uclient hung: " + l);
+        double cpu;
+        byte[] out;
+        try {
+            if (prober != null) {
+                prober.start();
+            }
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("uclient hung: " + l);
+            }
+            if (prober != null) {
+                pr = prober.stop();
+            }
+            cpu = server.cpuMicros() - cpu0;
+        } finally {
+            if (prober != null) {
+                prober.close();
+            }
         }
-        double cpu = server.cpuMicros() - cpu0;
+        long probePackets = pr == null ? 0 : 2L * pr.sent() - pr.lost();
+        double p50 = pr == null ? Double.NaN : pr.p50Ms();
+        double p99 = pr == null ? Double.NaN : pr.p99Ms();
         String text = new String(out, StandardCharsets.UTF_8);
         Matcher t = TOTALS.matcher(text);
         Matcher lost = LOST.matcher(text);
         Matcher rtt = RTT.matcher(text);
         if (!t.find() || !lost.find() || !rtt.find()) {
             Files.writeString(o.workDir().resolve("uclient-failed.log"), text);
-            return new Run(0, 0, 100, Double.NaN, cpu);
+            System.out.printf(Locale.ROOT, "  %-7s %-44s FAILED (see uclient-failed.log)%n", who, l.label());
+            return new Run(0, 0, 100, Double.NaN, cpu, probePackets, p50, p99);
         }
         long sent = Long.parseLong(t.group(1));
         long recv = Long.parseLong(t.group(2));
         double loss = sent == 0 ? 100 : Double.parseDouble(lost.group(2));
-        System.out.printf(Locale.ROOT, "  %-7s %-36s sent %6d recv %6d loss %6.3f%% rtt %6.2f ms cpu/pkt %6.2f µs%n",
-                who, l.label(), sent, recv, loss, Double.parseDouble(rtt.group(1)),
-                cpu / Math.max(1, sent + recv));
-        return new Run(sent, recv, loss, Double.parseDouble(rtt.group(1)), cpu);
+        Run run = new Run(sent, recv, loss, Double.parseDouble(rtt.group(1)), cpu, probePackets, p50, p99);
+        System.out.printf(Locale.ROOT, "  %-7s %-44s sent %6d recv %6d loss %6.3f%% rtt p50 %6.3f p99 %6.3f ms"
+                        + " (probe lost %d) cpu/pkt %6.2f µs%n", who, l.label(), sent, recv, loss, p50, p99,
+                pr == null ? 0 : pr.lost(), run.cpuPerRelayedPacket());
+        return run;
     }
 
     /** Opens many allocations; returns {RSS KiB per allocation, heap bytes per allocation (Parley) or NaN}. */

@@ -22,11 +22,23 @@ public final class NonceManager {
     private final byte[] serverKey = new byte[32];
     private final Duration lifetime;
     private final Clock clock;
+    /** One initialised HMAC per thread (in practice the I/O loop): Mac.getInstance per nonce is costly. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public NonceManager(Duration lifetime, Clock clock) {
         this.lifetime = lifetime;
         this.clock = clock;
         new SecureRandom().nextBytes(serverKey);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(serverKey, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     public String issue(byte[] clientIp) {
@@ -53,17 +65,12 @@ public final class NonceManager {
     }
 
     private String encode(long expiry, byte[] clientIp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(serverKey, "HmacSHA256"));
-            byte[] e = ByteBuffer.allocate(8).putLong(expiry).array();
-            mac.update(e);
-            mac.update(clientIp);
-            byte[] tag = mac.doFinal();
-            byte[] out = ByteBuffer.allocate(24).put(e).put(tag, 0, 16).array();
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-        } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(ex);
-        }
+        Mac mac = macs.get();
+        byte[] e = ByteBuffer.allocate(8).putLong(expiry).array();
+        mac.update(e);
+        mac.update(clientIp);
+        byte[] tag = mac.doFinal();
+        byte[] out = ByteBuffer.allocate(24).put(e).put(tag, 0, 16).array();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 }
