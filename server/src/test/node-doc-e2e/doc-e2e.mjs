@@ -96,6 +96,16 @@ try {
     await Promise.any([a, b].map((p) => p.waitForFunction(retried, null, { timeout: 45000 })))
       .catch(() => fail('no page restarted ICE within 45 s on the relay'))
     console.log(`ICE given up and restarted ${Date.now() - tr} ms after the text converged`)
+    // Then the impolite page rebuilds the connection (what it does by itself to one whose ICE never
+    // started): both pages must move to the new generation, and the return below goes over it.
+    const impolite = (await a.evaluate(() => [...window.parley.mesh.peers.values()][0].polite)) ? b : a
+    const gen = await impolite.evaluate(() => window.parley.mesh.rebuild([...window.parley.mesh.peers.keys()][0]))
+    for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
+      await page.waitForFunction((g) => [...window.parley.mesh.peers.values()].every((p) => p.gen === g && p.pc.remoteDescription &&
+        p.pc.signalingState === 'stable'), gen, { timeout: 10000 })
+        .catch(async () => fail(who + ' did not take up connection generation ' + gen))
+    }
+    console.log(`both pages negotiated the rebuilt connection (generation ${gen})`)
     const { execFileSync } = await import('node:child_process')
     execFileSync('ip', ['netns', 'exec', nsServer, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'])
     const t1 = Date.now()

@@ -59,6 +59,19 @@ export class PeerMesh extends EventTarget {
     }
   }
 
+  /**
+   * Replaces the connection to `peerId` by a fresh one on both sides now (what the retry does to a
+   * wedged connection); for the page's console and the tests. Returns the new generation.
+   */
+  rebuild (peerId) {
+    const p = this.peers.get(peerId)
+    if (!p || !p.pc) return null
+    const gen = p.gen + 1
+    this._rebuild(p, gen, 'asked by the page')
+    this.link.signal(p.id, 'restart', { reset: gen })
+    return gen
+  }
+
   _add ({ peerId, meta, polite }) {
     if (this.peers.has(peerId)) return
     const p = {
@@ -186,6 +199,7 @@ export class PeerMesh extends EventTarget {
       const gen = p.gen + 1
       this._rebuild(p, gen, ice === 'new' ? 'ICE never started' : p.restarts + ' ICE restarts did not help')
       this.link.signal(p.id, 'restart', { reset: gen })
+      p.restartedAt = Date.now()
     } else if (ice === 'failed' || ice === 'disconnected' || since > 3 * this.retryMs) {
       p.restartedAt = Date.now()
       p.restarts++
