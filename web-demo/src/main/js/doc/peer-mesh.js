@@ -92,6 +92,10 @@ export class PeerMesh extends EventTarget {
     const current = () => this.peers.get(p.id) === p && p.pc === pc
     p.pc = pc
     p.startedAt = Date.now()
+    // An operation still pending on a connection never settles once it is closed (the WebRTC spec
+    // leaves such promises pending); signal handling waits on this too, so a rebuild cannot stall
+    // the peer's signal chain.
+    p.abandoned = new Promise((resolve) => { p.abandon = resolve })
     p.dc = pc.createDataChannel('yjs', { negotiated: true, id: 0, ordered: true })
     const dc = p.dc
     dc.binaryType = 'arraybuffer'
@@ -132,7 +136,7 @@ export class PeerMesh extends EventTarget {
     p.rebuilds++
     p.restarts = 0
     p.makingOffer = false; p.ignoreOffer = false
-    if (old) old.close()
+    if (old) { p.abandon(); old.close() }
     this._connect(p)
   }
 
@@ -152,20 +156,23 @@ export class PeerMesh extends EventTarget {
     const gen = data && Number.isInteger(data.gen) ? data.gen : 0
     if (gen !== p.gen) { this._note(p, 'dropped ' + kind + ' of gen ' + gen + ' (now ' + p.gen + ')'); return }
     const pc = p.pc
+    const abandoned = p.abandoned.then(() => { throw new Error('connection replaced') })
+    abandoned.catch(() => {})
+    const settled = (op) => Promise.race([op, abandoned])
     if (kind !== 'candidate') this._note(p, 'got ' + kind + (data && data.sdp ? ' ufrag=' + ufrag(data.sdp) : '') + ' state=' + pc.signalingState + ' makingOffer=' + p.makingOffer)
     try {
       if (kind === 'offer' || kind === 'answer') {
         const collision = kind === 'offer' && (p.makingOffer || pc.signalingState !== 'stable')
         p.ignoreOffer = !p.polite && collision
         if (p.ignoreOffer) { this._note(p, 'ignored offer (glare)'); return }
-        await pc.setRemoteDescription({ type: data.type, sdp: data.sdp })
+        await settled(pc.setRemoteDescription({ type: data.type, sdp: data.sdp }))
         if (kind === 'offer') {
-          await pc.setLocalDescription()
+          await settled(pc.setLocalDescription())
           this.link.signal(p.id, 'answer', { ...pc.localDescription.toJSON(), gen })
         }
       } else if (kind === 'candidate') {
         const { gen: _, ...init } = data
-        try { await pc.addIceCandidate(init) } catch (e) { if (!p.ignoreOffer) throw e }
+        try { await settled(pc.addIceCandidate(init)) } catch (e) { if (!p.ignoreOffer) throw e }
       } else if (kind === 'restart') {
         pc.restartIce()
       }
@@ -224,7 +231,7 @@ export class PeerMesh extends EventTarget {
     if (!p) return
     this.peers.delete(peerId)
     clearTimeout(p.timer); clearTimeout(p.retry)
-    if (p.pc) p.pc.close()
+    if (p.pc) { p.abandon(); p.pc.close() }
     this._emit('gone', { peerId })
   }
 
