@@ -183,8 +183,24 @@ public final class RedisUpdateStore implements UpdateStore, RoomBus {
      */
     @Override
     public CompletionStage<Integer> compact(String room, byte[] snapshot, Predicate<byte[]> heldBySnapshot) {
+        // one at a time: a compaction that read the list before the previous one rewrote it would
+        // find entries gone and do nothing
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        compacting.getAndSet(done).handle((ignored, err) -> null)
+                .thenCompose(ignored -> compactNow(room, snapshot, heldBySnapshot))
+                .whenComplete((n, err) -> {
+                    if (err != null) {
+                        done.completeExceptionally(err);
+                    } else {
+                        done.complete(n);
+                    }
+                });
+        return done;
+    }
+
+    private CompletableFuture<Integer> compactNow(String room, byte[] snapshot, Predicate<byte[]> heldBySnapshot) {
         byte[] key = key(room);
-        CompletableFuture<Integer> done = redis.lrange(key, 0, -1).toCompletableFuture().thenApplyAsync(entries -> {
+        return redis.lrange(key, 0, -1).toCompletableFuture().thenApplyAsync(entries -> {
             Map<ByteBuffer, byte[]> held = new LinkedHashMap<>();
             int count = 0;
             long bytes = 0;
@@ -209,8 +225,6 @@ public final class RedisUpdateStore implements UpdateStore, RoomBus {
                     new byte[][] {key}, args);
             return f.toCompletableFuture().thenApply(Long::intValue);
         });
-        compacting.set(done);
-        return done;
     }
 
 
