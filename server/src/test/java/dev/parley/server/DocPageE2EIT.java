@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Timeout;
  *   <li>fallback: forwarding off and no STUN/TURN (TURN off), so no peer-to-peer path exists; the
  *       pages must switch to the server relay within the timeout, converge, and show each other's
  *       named cursor (DOM);</li>
- *   <li>recover: as fallback; once a page has restarted ICE on the relay, forwarding is switched
- *       on: both pages return to the data channel and the next edit does not touch the server relay.</li>
+ *   <li>recover: as fallback; once a page has restarted ICE on the relay, the impolite page
+ *       rebuilds the connection (both pages must negotiate the new generation), then forwarding is
+ *       switched on: both pages return to the data channel and the next edit does not touch the
+ *       server relay.</li>
  * </ul>
  * Names are unique per run; namespaces and every process started in them are removed afterwards.
  */
