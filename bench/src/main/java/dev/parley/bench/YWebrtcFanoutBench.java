@@ -119,7 +119,7 @@ final class YWebrtcFanoutBench implements Benchmark {
     }
 
     /** The load of one round: connections, subscriptions, timed publishes. Single-threaded. */
-    private static final class Load implements WsNio.Handler {
+    static final class Load implements WsNio.Handler {
         private final WsNio ws;
         private final int port;
         private final String path;
