@@ -18,8 +18,15 @@ const P2P_RETRY_MS = 3000
 // scenario asserts that no byte of the document goes through the server)
 const P2P_TIMEOUT_MS = scenario === 'p2p' ? 10000 : 4000
 const host = new URL(base).hostname
-const fail = (m) => { console.error('FAIL ' + scenario + ': ' + m); process.exit(1) }
-const deadline = setTimeout(() => fail('timed out'), 90000)
+const pages = []
+const histories = async () => {
+  for (const [name, page] of pages) {
+    const h = await page.evaluate(() => [...(window.parley.mesh?.peers.values() || [])].map((p) => p.history.join('\n    '))).catch((e) => ['(unavailable: ' + e.message + ')'])
+    console.log(name + ' per-peer history:\n    ' + h.join('\n  --\n    '))
+  }
+}
+const fail = async (m) => { console.error('FAIL ' + scenario + ': ' + m); await histories(); process.exit(1) }
+const deadline = setTimeout(() => fail('timed out'), 110000)
 
 const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -31,6 +38,7 @@ async function open (ns, name) {
   const browser = await chromium.launch({ executablePath: shim, args, env: { ...process.env, NETNS: ns } })
   browsers.push(browser)
   const page = await browser.newPage()
+  pages.push([name, page])
   page.on('pageerror', (e) => console.log(name, 'pageerror', e.message))
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(name, m.type(), m.text()) })
   const room = 'e2e-' + scenario + '-' + process.pid
@@ -63,7 +71,7 @@ try {
   await b.waitForFunction(() => window.parley.text.toString().includes('Alice was here.'), null, { timeout: 10000 })
     .catch(() => fail('bob never got alice\'s text'))
   const [ta, tb] = await converged()
-  if (ta !== tb) fail(`texts differ: "${ta}" vs "${tb}"`)
+  if (ta !== tb) await fail(`texts differ: "${ta}" vs "${tb}"`)
   console.log(`converged: "${ta}"`)
 
   // Each page shows the other's cursor with their name (y-codemirror.next's remote caret).
@@ -81,6 +89,23 @@ try {
   console.log('both presence lists show alice and bob')
 
   if (scenario === 'recover') {
+    // Let ICE give up first, so the return takes an ICE restart (not just the first checks
+    // succeeding late): wait until the impolite page restarted ICE or rebuilt the connection.
+    const tr = Date.now()
+    const retried = () => window.parley.mesh && [...window.parley.mesh.peers.values()].some((p) => p.restarts + p.rebuilds > 0)
+    await Promise.any([a, b].map((p) => p.waitForFunction(retried, null, { timeout: 45000 })))
+      .catch(() => fail('no page restarted ICE within 45 s on the relay'))
+    console.log(`ICE given up and restarted ${Date.now() - tr} ms after the text converged`)
+    // Then the impolite page rebuilds the connection (what it does by itself to one whose ICE never
+    // started): both pages must move to the new generation, and the return below goes over it.
+    const impolite = (await a.evaluate(() => [...window.parley.mesh.peers.values()][0].polite)) ? b : a
+    const gen = await impolite.evaluate(() => window.parley.mesh.rebuild([...window.parley.mesh.peers.keys()][0]))
+    for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
+      await page.waitForFunction((g) => [...window.parley.mesh.peers.values()].every((p) => p.gen === g && p.pc.remoteDescription &&
+        p.pc.signalingState === 'stable'), gen, { timeout: 10000 })
+        .catch(async () => fail(who + ' did not take up connection generation ' + gen))
+    }
+    console.log(`both pages negotiated the rebuilt connection (generation ${gen})`)
     const { execFileSync } = await import('node:child_process')
     execFileSync('ip', ['netns', 'exec', nsServer, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'])
     const t1 = Date.now()
@@ -94,7 +119,7 @@ try {
     await b.waitForFunction(() => window.parley.text.toString().includes('Back on p2p.'), null, { timeout: 10000 })
       .catch(() => fail('bob never got alice\'s edit after the return'))
     const after = sum(await metrics(a), /^parley_signaling_messages_in_total\{.*type="relay"/)
-    if (after !== before) fail(`the edit after the return went through the server relay (${before} -> ${after})`)
+    if (after !== before) await fail(`the edit after the return went through the server relay (${before} -> ${after})`)
     console.log('the edit after the return went peer-to-peer (relay counter unchanged at ' + after + ')')
   }
 
@@ -103,15 +128,16 @@ try {
   const yDocs = sum(m, /^parley_signaling_ywebsocket_document_updates_total/)
   console.log(`server: native relay messages in = ${relayIn}, y-websocket document updates = ${yDocs}`)
   if (scenario === 'p2p') {
-    if (relayIn !== 0 || yDocs !== 0) fail('document traffic went through the server')
-    if (await pathOf(a) !== 'p2p' || await pathOf(b) !== 'p2p') fail('a peer left the data channel')
+    if (relayIn !== 0 || yDocs !== 0) await fail('document traffic went through the server')
+    if (await pathOf(a) !== 'p2p' || await pathOf(b) !== 'p2p') await fail('a peer left the data channel')
   } else if (scenario === 'fallback') {
-    if (switched > P2P_TIMEOUT_MS + 5000) fail(`fell back after ${switched} ms, timeout is ${P2P_TIMEOUT_MS} ms`)
-    if (relayIn === 0) fail('no relay traffic counted although the peers are on the server relay')
+    if (switched > P2P_TIMEOUT_MS + 5000) await fail(`fell back after ${switched} ms, timeout is ${P2P_TIMEOUT_MS} ms`)
+    if (relayIn === 0) await fail('no relay traffic counted although the peers are on the server relay')
   }
+  if (process.env.DOC_E2E_HISTORY) await histories()
   console.log('OK ' + scenario)
 } catch (e) {
-  fail(e.stack || String(e))
+  await fail(e.stack || String(e))
 } finally {
   clearTimeout(deadline)
   for (const b of browsers) await b.close().catch(() => {})

@@ -33,6 +33,18 @@ const until = (pred, what, ms = 10000) => new Promise((resolve, reject) => {
 
 const synced = (c) => until(() => c.provider.synced, 'sync')
 
+// Word i of the compaction scenario: one update each, and every 5th a typo fixed (a deletion).
+const typeWord = (c, i) => {
+  c.text.insert(c.text.length, 'w' + i + ' ')
+  if (i % 5 === 4) { c.text.delete(c.text.length - 2, 2); c.text.insert(c.text.length, '! ') }
+}
+const expectedText = (n) => {
+  const d = new Y.Doc()
+  const c = { text: d.getText('t') }
+  for (let i = 0; i < n; i++) typeWord(c, i)
+  return c.text.toString()
+}
+
 const scenarios = {
   // Two clients edit concurrently and end with the same text.
   async converge () {
@@ -146,6 +158,46 @@ const scenarios = {
     await until(() => r.text.toString().endsWith('!'), 'the writer\'s next edit')
     if (w.text.toString().includes('reader edit')) fail('the read-only edit reached the writer')
     w.provider.destroy(); r.provider.destroy()
+  },
+  // Many small edits from two clients, past the server's compaction threshold (the server asks one
+  // of them for the whole document and replaces its stored updates by it); then a late joiner must
+  // get the identical document. Yields to the event loop between edits, as typing does, so the
+  // clients answer the server's requests while the edits go on.
+  async compact () {
+    const [room, n] = args
+    const a = connect(room); const b = connect(room)
+    await synced(a); await synced(b)
+    for (let i = 0; i < Number(n); i++) {
+      typeWord(a, i)
+      b.doc.getText('t2').insert(b.doc.getText('t2').length, 'b' + i + ' ')
+      if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    const want = expectedText(Number(n))
+    if (a.text.toString() !== want) fail('A\'s own text is not the expected one')
+    await until(() => b.text.toString() === want && a.doc.getText('t2').toString() === b.doc.getText('t2').toString(), 'A and B to converge')
+    // A few slow edits at the end, as a pause in typing: a request still out is answered, and the
+    // next edit may ask again, so what the room holds at the end does not depend on timing.
+    for (let k = 0; k < 5; k++) {
+      b.doc.getText('t2').insert(b.doc.getText('t2').length, 'tail' + k + ' ')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await until(() => a.doc.getText('t2').toString() === b.doc.getText('t2').toString(), 'A to get B\'s last edits')
+    const late = connect(room)
+    await synced(late)
+    await until(() => late.text.toString() === want && late.doc.getText('t2').toString() === b.doc.getText('t2').toString(),
+      'the late joiner to get the identical document')
+    console.log('late joiner has the identical document: ' + want.length + ' + ' + late.doc.getText('t2').length + ' characters')
+    a.provider.destroy(); b.provider.destroy(); late.provider.destroy()
+  },
+  // After a restart: a new client gets the text the compact scenario wrote.
+  async compactread () {
+    const [room, n] = args
+    const c = connect(room)
+    await synced(c)
+    const want = expectedText(Number(n))
+    await until(() => c.text.toString() === want, 'the compacted document after restart, have ' + c.text.length + ' of ' + want.length + ' characters')
+    if (c.doc.getText('t2').length === 0) fail('B\'s text is missing after restart')
+    c.provider.destroy()
   },
   // Past the room's size limit the writer is closed with 4413 and y-websocket stops reconnecting.
   async toolarge () {

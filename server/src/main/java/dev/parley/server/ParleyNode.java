@@ -130,7 +130,8 @@ public final class ParleyNode implements AutoCloseable {
                 }));
 
         try {
-            ywebsocket = YWebsocketRelay.create(YWebsocketConfig.defaults().withRedis(redis), metrics.registry(),
+            ywebsocket = YWebsocketRelay.create(YWebsocketConfig.defaults().withRedis(redis)
+                            .withCompactAfterUpdates(config.ywebsocketCompactAfter()), metrics.registry(),
                     scheduler, tokens, origins);
         } catch (RuntimeException e) {
             throw new ConfigException("redis", "cannot connect to " + redis + ": " + rootMessage(e));

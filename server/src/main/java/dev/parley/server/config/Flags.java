@@ -51,6 +51,7 @@ public final class Flags {
             new Flag("peerjs-expire", "DURATION", "5s", false, "a PeerJS message for an absent id is answered with EXPIRE after this"),
             new Flag("peerjs-alive", "DURATION", "90s", false, "a PeerJS socket without HEARTBEAT is closed after this"),
             new Flag("ywebrtc-ping", "DURATION", "30s", false, "y-webrtc compatibility ping interval"),
+            new Flag("ywebsocket-compact-after", "N", "1000", false, "stored updates per /compat/y-websocket room after which a client's whole document replaces them (0 = never)"),
             // cluster
             new Flag("redis", "URI", null, false, "Redis for presence and cross-node routing, e.g. redis://host:6379 (default: in-memory)"),
             new Flag("node-id", "NAME", null, false, "this node's name in a cluster (default: hostname + random)"),

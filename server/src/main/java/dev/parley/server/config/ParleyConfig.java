@@ -48,6 +48,7 @@ public record ParleyConfig(
         Duration iceTtl,
         List<String> iceUrls,
         SignalingConfig signaling,
+        int ywebsocketCompactAfter,
         URI redis,
         String nodeId,
         Duration presenceGrace,
@@ -151,6 +152,7 @@ public record ParleyConfig(
                 Values.positiveDuration("ice-ttl", s.get("ice-ttl")),
                 s.all("ice-url").stream().map(u -> Values.iceUrl("ice-url", u)).toList(),
                 signaling(s),
+                compactAfter(s.get("ywebsocket-compact-after")),
                 s.get("redis") == null ? null : Values.redisUri("redis", s.get("redis")),
                 s.get("node-id"),
                 Values.positiveDuration("presence-grace", s.get("presence-grace")),
@@ -164,6 +166,15 @@ public record ParleyConfig(
                 s.get("tls-key") == null ? null : Values.readableFile("tls-key", s.get("tls-key")),
                 Values.duration("drain-timeout", s.get("drain-timeout")),
                 s.get("log-level").trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** 0 (never) or at least 2 stored updates. */
+    private static int compactAfter(String v) {
+        int n = Values.integer("ywebsocket-compact-after", v);
+        if (n != 0 && n < 2) {
+            throw new ConfigException("ywebsocket-compact-after", "'" + v + "' must be 0 (never) or at least 2");
+        }
+        return n;
     }
 
     private static SignalingConfig signaling(Settings s) {

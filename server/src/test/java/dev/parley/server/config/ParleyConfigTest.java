@@ -79,6 +79,15 @@ class ParleyConfigTest {
     }
 
     @Test
+    void yWebsocketCompactionThreshold() {
+        assertEquals(1000, parse(Map.of(), "serve").ywebsocketCompactAfter());
+        assertEquals(0, parse(Map.of(), "serve", "--ywebsocket-compact-after", "0").ywebsocketCompactAfter());
+        assertEquals(50, parse(Map.of("PARLEY_YWEBSOCKET_COMPACT_AFTER", "50"), "serve").ywebsocketCompactAfter());
+        assertEquals("--ywebsocket-compact-after: '1' must be 0 (never) or at least 2",
+                problem(Map.of(), "serve", "--ywebsocket-compact-after", "1"));
+    }
+
+    @Test
     void eachBadValueNamesItsFlag() {
         Map<String, String> none = Map.of();
         assertEquals("--bogus: unknown flag (see --help)", problem(none, "serve", "--bogus"));

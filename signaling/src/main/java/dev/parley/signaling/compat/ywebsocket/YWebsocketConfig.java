@@ -23,11 +23,13 @@ import java.util.Objects;
  *                              it is loaded again on the next join
  * @param redisUri              Redis for persistence, e.g. {@code redis://127.0.0.1:6379}; null = memory only
  * @param redisKeyPrefix        prefix of the per-room Redis list keys (default {@code parley:ydoc:})
+ * @param compactAfterUpdates   stored updates per room after which the relay asks a writable client
+ *                              for the whole document and replaces them by it (default 1,000; 0 = never)
  */
 public record YWebsocketConfig(String path, long maxDocumentBytes, int maxMessageBytes, long maxQueuedBytes,
                                int maxRooms, int maxConnectionsPerRoom, int maxAwarenessStates,
                                Duration idleTimeout, Duration idleRetention, String redisUri,
-                               String redisKeyPrefix) {
+                               String redisKeyPrefix, int compactAfterUpdates) {
 
     public static final String DEFAULT_PATH = "/compat/y-websocket/{room}";
 
@@ -57,30 +59,39 @@ public record YWebsocketConfig(String path, long maxDocumentBytes, int maxMessag
             throw new IllegalArgumentException("redisUri must look like redis://host:port: " + redisUri);
         }
         Objects.requireNonNull(redisKeyPrefix, "redisKeyPrefix");
+        if (compactAfterUpdates != 0 && compactAfterUpdates < 2) {
+            throw new IllegalArgumentException("compactAfterUpdates must be 0 (never) or at least 2");
+        }
     }
 
     public static YWebsocketConfig defaults() {
         return new YWebsocketConfig(DEFAULT_PATH, 8L << 20, 8 << 20, 24L << 20, 10_000, 500, 2_000,
-                Duration.ofSeconds(90), Duration.ofMinutes(10), null, "parley:ydoc:");
+                Duration.ofSeconds(90), Duration.ofMinutes(10), null, "parley:ydoc:", 1_000);
     }
 
     public YWebsocketConfig withRedis(String uri) {
         return new YWebsocketConfig(path, maxDocumentBytes, maxMessageBytes, maxQueuedBytes, maxRooms,
-                maxConnectionsPerRoom, maxAwarenessStates, idleTimeout, idleRetention, uri, redisKeyPrefix);
+                maxConnectionsPerRoom, maxAwarenessStates, idleTimeout, idleRetention, uri, redisKeyPrefix, compactAfterUpdates);
     }
 
     public YWebsocketConfig withMaxDocumentBytes(long bytes) {
         return new YWebsocketConfig(path, bytes, (int) Math.min(Integer.MAX_VALUE, Math.max(maxMessageBytes, 1024)),
                 Math.max(maxQueuedBytes, bytes + 1), maxRooms, maxConnectionsPerRoom, maxAwarenessStates,
-                idleTimeout, idleRetention, redisUri, redisKeyPrefix);
+                idleTimeout, idleRetention, redisUri, redisKeyPrefix, compactAfterUpdates);
     }
 
     public YWebsocketConfig withIdleRetention(Duration retention) {
         return new YWebsocketConfig(path, maxDocumentBytes, maxMessageBytes, maxQueuedBytes, maxRooms,
-                maxConnectionsPerRoom, maxAwarenessStates, idleTimeout, retention, redisUri, redisKeyPrefix);
+                maxConnectionsPerRoom, maxAwarenessStates, idleTimeout, retention, redisUri, redisKeyPrefix,
+                compactAfterUpdates);
+    }
+
+    public YWebsocketConfig withCompactAfterUpdates(int updates) {
+        return new YWebsocketConfig(path, maxDocumentBytes, maxMessageBytes, maxQueuedBytes, maxRooms,
+                maxConnectionsPerRoom, maxAwarenessStates, idleTimeout, idleRetention, redisUri, redisKeyPrefix, updates);
     }
 
     RoomLimits roomLimits() {
-        return new RoomLimits(maxDocumentBytes, maxConnectionsPerRoom, maxAwarenessStates, 10_000);
+        return new RoomLimits(maxDocumentBytes, maxConnectionsPerRoom, maxAwarenessStates, 10_000, compactAfterUpdates);
     }
 }

@@ -16,7 +16,9 @@ import dev.parley.signaling.compat.ywebsocket.wire.YMessageCodec;
  * <ul>
  *   <li>sync step 1 → every stored update (the last as sync step 2);</li>
  *   <li>sync step 2 / update → scanned, stored unless redundant, relayed to the room; refused with
- *       an auth {@code permission-denied} message for a read-only token;</li>
+ *       an auth {@code permission-denied} message for a read-only token; except the step 2 that
+ *       answers the room's compaction request, which replaces stored updates instead
+ *       ({@code DocRoom#syncStep2});</li>
  *   <li>awareness → kept per client id and relayed; query-awareness → every known state;</li>
  *   <li>auth from a client, unknown types → ignored; a malformed frame → close 1007.</li>
  * </ul>
@@ -44,7 +46,7 @@ public final class FrameHandler {
             room.syncStep1(c);
         } else if (msg instanceof YMessage.SyncStep2 s) {
             metrics.messageIn("sync-step2");
-            update(room, c, s.update());
+            room.syncStep2(c, s.update(), () -> update(room, c, s.update()));
         } else if (msg instanceof YMessage.SyncUpdate u) {
             metrics.messageIn("sync-update");
             update(room, c, u.update());

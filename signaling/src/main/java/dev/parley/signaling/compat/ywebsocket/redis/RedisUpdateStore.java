@@ -3,6 +3,8 @@ package dev.parley.signaling.compat.ywebsocket.redis;
 import dev.parley.signaling.compat.ywebsocket.room.RoomBus;
 import dev.parley.signaling.compat.ywebsocket.room.UpdateStore;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.RedisURI;
@@ -13,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.function.Predicate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each room's Yjs updates in a Redis list, {@code <prefix><room>}: {@code RPUSH} per update,
- * {@code LRANGE 0 -1} on load. One connection, so appends complete in the order they were made;
- * {@link #close()} waits (up to 5 s) for the last one, so a graceful restart loses nothing.
+ * {@code LRANGE 0 -1} on load; compaction replaces the entries a snapshot holds by it with one Lua
+ * script ({@link #compact}). One connection, so appends complete in the order they were made;
+ * {@link #close()} waits (up to 5 s) for the last one (and the last compaction), so a graceful restart loses nothing.
  * Callers must not block on the returned stages on Lettuce's threads.
  *
  * <p>Also the {@link RoomBus} between nodes: {@code PUBLISH <prefix>bus:<room>} with
@@ -48,6 +53,7 @@ public final class RedisUpdateStore implements UpdateStore, RoomBus {
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final String prefix;
     private final AtomicReference<CompletableFuture<?>> last = new AtomicReference<>(CompletableFuture.completedFuture(null));
+    private final AtomicReference<CompletableFuture<?>> compacting = new AtomicReference<>(CompletableFuture.completedFuture(null));
     private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
     private final Executor executor;
     private final long nodeToken = new SecureRandom().nextLong();
@@ -148,6 +154,80 @@ public final class RedisUpdateStore implements UpdateStore, RoomBus {
         return f;
     }
 
+    /**
+     * Replaces, atomically (Redis runs a script alone), the entries equal to {@code ARGV[2..]}
+     * (distinct values, each held by the snapshot) by the snapshot {@code ARGV[1]}, put first; the
+     * other entries, appended meanwhile ones included, stay in order. If any of those values is no
+     * longer in the list, another node compacted first: nothing changes and it answers 0.
+     */
+    private static final String COMPACT_SCRIPT = String.join("\n",
+            "local remove, want = {}, 0",
+            "for i = 2, #ARGV do remove[ARGV[i]] = true; want = want + 1 end",
+            "local items = redis.call('LRANGE', KEYS[1], 0, -1)",
+            "local kept, seen, found = {}, {}, 0",
+            "for _, v in ipairs(items) do",
+            "  if remove[v] then",
+            "    if not seen[v] then seen[v] = true; found = found + 1 end",
+            "  else kept[#kept + 1] = v end",
+            "end",
+            "if found < want then return 0 end",
+            "redis.call('DEL', KEYS[1])",
+            "redis.call('RPUSH', KEYS[1], ARGV[1])",
+            "for i = 1, #kept, 1000 do redis.call('RPUSH', KEYS[1], unpack(kept, i, math.min(i + 999, #kept))) end",
+            "return #items - #kept");
+
+    /**
+     * Reads the room's list, picks the entries the snapshot holds (on the executor, not on
+     * Lettuce's thread) and, if they are at least two and larger than the snapshot, replaces them
+     * with {@link #COMPACT_SCRIPT}.
+     */
+    @Override
+    public CompletionStage<Integer> compact(String room, byte[] snapshot, Predicate<byte[]> heldBySnapshot) {
+        // one at a time: a compaction that read the list before the previous one rewrote it would
+        // find entries gone and do nothing
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        compacting.getAndSet(done).handle((ignored, err) -> null)
+                .thenCompose(ignored -> compactNow(room, snapshot, heldBySnapshot))
+                .whenComplete((n, err) -> {
+                    if (err != null) {
+                        done.completeExceptionally(err);
+                    } else {
+                        done.complete(n);
+                    }
+                });
+        return done;
+    }
+
+    private CompletableFuture<Integer> compactNow(String room, byte[] snapshot, Predicate<byte[]> heldBySnapshot) {
+        byte[] key = key(room);
+        return redis.lrange(key, 0, -1).toCompletableFuture().thenApplyAsync(entries -> {
+            Map<ByteBuffer, byte[]> held = new LinkedHashMap<>();
+            int count = 0;
+            long bytes = 0;
+            for (byte[] e : entries) {
+                if (heldBySnapshot.test(e)) {
+                    held.putIfAbsent(ByteBuffer.wrap(e), e);
+                    count++;
+                    bytes += e.length;
+                }
+            }
+            return count >= 2 && bytes > snapshot.length ? List.copyOf(held.values()) : List.<byte[]>of();
+        }, executor).thenCompose(held -> {
+            if (held.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            byte[][] args = new byte[held.size() + 1][];
+            args[0] = snapshot;
+            for (int i = 0; i < held.size(); i++) {
+                args[i + 1] = held.get(i);
+            }
+            RedisFuture<Long> f = redis.eval(COMPACT_SCRIPT.getBytes(StandardCharsets.UTF_8), ScriptOutputType.INTEGER,
+                    new byte[][] {key}, args);
+            return f.toCompletableFuture().thenApply(Long::intValue);
+        });
+    }
+
+
     @Override
     public boolean isPersistent() {
         return true;
@@ -156,6 +236,7 @@ public final class RedisUpdateStore implements UpdateStore, RoomBus {
     @Override
     public void close() {
         try {
+            compacting.get().exceptionally(e -> null).get(5, TimeUnit.SECONDS);
             last.get().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.parley.signaling.compat.ywebsocket.room;
 
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -15,6 +16,13 @@ public final class Connection {
     private final Transport transport;
     /** Guarded by the room's lock. */
     final Set<Long> awarenessClients = new HashSet<>();
+    /**
+     * Sync step 1s sent to this client and not yet answered, oldest first: 0 for the one sent on
+     * join, a {@link Compaction#id()} for a compaction request. Guarded by the room's lock.
+     */
+    final ArrayDeque<Long> stepOnesSent = new ArrayDeque<>();
+    /** Whether every stored update has been queued to it (after its sync step 1). Guarded by the room's lock. */
+    boolean caughtUp;
 
     public Connection(String id, boolean readOnly, Transport transport, long maxQueuedBytes, RelayMetrics metrics) {
         this.id = id;

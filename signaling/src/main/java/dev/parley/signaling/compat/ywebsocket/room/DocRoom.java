@@ -30,6 +30,12 @@ public final class DocRoom {
     /** An awareness state and the local connection that announced it (null: another node), with when. */
     private record Owned(AwarenessEntry entry, Connection owner, long atNanos) { }
 
+    /** A compaction request not answered within this is given up (the next stored update may ask again). */
+    static final long COMPACTION_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    /** An encoded empty state vector: "send me everything". */
+    private static final byte[] EMPTY_STATE_VECTOR = {0};
+
     /** y-protocols' outdatedTimeout: a state not renewed for this long is gone. */
     static final long AWARENESS_OUTDATED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
@@ -46,6 +52,11 @@ public final class DocRoom {
     private boolean loaded;
     private boolean failed;
     private long generation;
+    /** The outstanding compaction request, or null. */
+    private Compaction compaction;
+    private long compactionIds;
+    /** Stored-update count from which the next compaction may be asked for (after one that failed). */
+    private int compactAgainAt;
 
     DocRoom(String name, RoomLimits limits, UpdateStore store, RoomBus bus, RelayMetrics metrics) {
         this.name = name;
@@ -141,6 +152,7 @@ public final class DocRoom {
             if (!members.contains(c)) {
                 return;
             }
+            c.stepOnesSent.add(0L);
             c.outbox().sendFrame(YMessageCodec.syncStep1(doc.stateVector()));
             c.outbox().sendAwareness(awarenessEntries());
         });
@@ -163,6 +175,11 @@ public final class DocRoom {
                 }
             }
             c.awarenessClients.clear();
+            if (compaction != null && compaction.connection() == c) {
+                compaction = null;
+                compactAgainAt = 0; // ask another client at the next stored update
+                metrics.compaction("disconnected");
+            }
             for (Connection m : members) {
                 m.outbox().sendAwareness(removals);
             }
@@ -183,6 +200,129 @@ public final class DocRoom {
             }
             c.outbox().sendFrame(YMessageCodec.syncStep2(updates.isEmpty() ? YMessageCodec.EMPTY_UPDATE
                     : updates.get(updates.size() - 1)));
+            if (members.contains(c)) {
+                c.caughtUp = true;
+            }
+        });
+    }
+
+    /**
+     * Sync step 2 from a client: the answer to the oldest step 1 it has not answered. The answer to
+     * the outstanding compaction request is handled here; any other goes through {@code asUpdate}
+     * (the ordinary update path: scan, read-only check, {@link #update}).
+     */
+    public void syncStep2(Connection c, byte[] update, Runnable asUpdate) {
+        whenLoaded(c, () -> {
+            Long answered = c.stepOnesSent.poll();
+            Compaction k = compaction;
+            if (answered != null && k != null && k.id() == answered && k.connection() == c) {
+                compaction = null;
+                compact(k, update, asUpdate);
+            } else {
+                asUpdate.run();
+            }
+        });
+    }
+
+    /** Asks a client for the whole document when the room holds enough updates. Holds the lock. */
+    private void maybeCompact() {
+        int limit = limits.compactAfterUpdates();
+        int n = doc.updateCount();
+        if (limit == 0) {
+            return;
+        }
+        if (compaction != null) {
+            if (System.nanoTime() - compaction.startedNanos() < COMPACTION_TIMEOUT_NANOS) {
+                return;
+            }
+            compaction = null;
+            compactAgainAt = n + Math.max(1, limit / 4);
+            metrics.compaction("timeout");
+            return;
+        }
+        if (n < Math.max(limit, compactAgainAt)) {
+            return;
+        }
+        Connection target = null;
+        for (Connection m : members) {
+            // writable (its edits are all stored), caught up, and no step 1 of ours unanswered
+            if (!m.readOnly() && m.caughtUp && m.stepOnesSent.isEmpty()) {
+                target = m;
+                break;
+            }
+        }
+        if (target == null) {
+            compactAgainAt = n + Math.max(1, limit / 4);
+            return;
+        }
+        compaction = new Compaction(++compactionIds, target, n, doc.epoch(), doc.prefixIds(n), System.nanoTime());
+        target.stepOnesSent.add(compaction.id());
+        target.outbox().sendFrame(YMessageCodec.syncStep1(EMPTY_STATE_VECTOR));
+        metrics.compaction("requested");
+    }
+
+    /**
+     * A client's answer to a compaction request: if it holds every id of the first {@code k.count()}
+     * updates and nothing the room lacks, it replaces every stored update it holds (those and any
+     * that reached the client before it answered), provided it is smaller than they are. An answer not used is then
+     * treated as any sync step 2 ({@code asUpdate}: stored if it brings something new), except a
+     * malformed one, which is ignored. Holds the lock.
+     */
+    private void compact(Compaction k, byte[] snapshot, Runnable asUpdate) {
+        String rejected = null;
+        UpdateSummary summary = null;
+        DocState.Ids held = new DocState.Ids();
+        try {
+            summary = UpdateScanner.scan(snapshot);
+            held.add(summary);
+        } catch (MalformedMessageException e) {
+            rejected = "malformed";
+        }
+        boolean[] replaced = null;
+        if (rejected == null) {
+            if (doc.epoch() != k.epoch()) {
+                rejected = "stale";
+            } else if (!doc.holdsAll(summary)) {
+                rejected = "unknown-ids";
+            } else if (!held.covers(k.prefix())) {
+                rejected = "incomplete";
+            } else {
+                // the client answered after more updates reached it: replace every one it holds
+                replaced = doc.heldBy(held);
+                if (snapshot.length >= doc.bytesOf(replaced)) {
+                    rejected = "not-smaller";
+                }
+            }
+        }
+        if (rejected != null) {
+            LOG.warn("room {}: compaction answer from {} not used ({})", name, k.connection(), rejected);
+            metrics.compaction(rejected);
+            compactAgainAt = doc.updateCount() + Math.max(1, limits.compactAfterUpdates() / 4);
+            if (summary != null) {
+                asUpdate.run();
+            }
+            return;
+        }
+        long before = doc.bytes();
+        long replacedBytes = doc.bytesOf(replaced);
+        int count = doc.replace(replaced, snapshot);
+        compactAgainAt = 0;
+        metrics.compacted(count, before, doc.bytes());
+        LOG.debug("room {}: {} updates ({} bytes) replaced by one of {} bytes", name, count, replacedBytes,
+                snapshot.length);
+        store.compact(name, snapshot, stored -> {
+            try {
+                return held.covers(UpdateScanner.scan(stored));
+            } catch (MalformedMessageException e) {
+                return false;
+            }
+        }).whenComplete((removed, err) -> {
+            if (err != null) {
+                metrics.storeError();
+                LOG.error("room {}: compacting the stored updates failed (they stay as they were)", name, err);
+            } else {
+                metrics.storeCompaction(removed);
+            }
         });
     }
 
@@ -215,6 +355,7 @@ public final class DocRoom {
                             m.outbox().sendFrame(frame);
                         }
                     }
+                    maybeCompact();
                 }
                 default -> throw new IllegalStateException();
             }
@@ -311,6 +452,7 @@ public final class DocRoom {
                         for (Connection m : members) {
                             m.outbox().sendFrame(frame);
                         }
+                        maybeCompact();
                     } else if (offer == DocState.Offer.TOO_LARGE) {
                         metrics.refused("document-too-large");
                         LOG.warn("room {}: an update from another node exceeds this node's document limit", name);

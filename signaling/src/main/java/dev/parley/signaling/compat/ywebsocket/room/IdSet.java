@@ -61,4 +61,21 @@ final class IdSet {
         sv.forEach((client, clock) -> w.writeVarUint(client).writeVarUint(clock));
         return w.toByteArray();
     }
+
+    /** Adds every interval of this set to {@code other}. */
+    void addAllTo(IdSet other) {
+        byClient.forEach((client, m) -> m.forEach((start, end) -> other.add(new ClockRange(client, start, end - start))));
+    }
+
+    /** Whether every interval of {@code other} lies in this set. */
+    boolean coversAll(IdSet other) {
+        for (Map.Entry<Long, TreeMap<Long, Long>> e : other.byClient.entrySet()) {
+            for (Map.Entry<Long, Long> r : e.getValue().entrySet()) {
+                if (!covers(new ClockRange(e.getKey(), r.getKey(), r.getValue() - r.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 }

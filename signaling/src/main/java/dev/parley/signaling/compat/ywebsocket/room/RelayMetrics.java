@@ -15,7 +15,11 @@ import java.util.function.Supplier;
  * {@code document.updates} / {@code document.bytes} (document updates stored and fanned out; zero
  * while peers talk peer-to-peer), {@code frames.out{kind=document|awareness}}, {@code bytes.out},
  * {@code updates.refused{reason}}, {@code awareness.coalesced}, {@code closed{reason}},
- * {@code store.errors}.
+ * {@code store.errors}; compaction: {@code compactions{result}} (requested, done, and why an
+ * answer was not used or never came), {@code compaction.updates.replaced},
+ * {@code compaction.bytes.before} / {@code compaction.bytes.after} (the room's stored bytes around
+ * each compaction), {@code store.compactions{result=done|skipped}} (the persistent store's part;
+ * skipped: nothing to replace, or another node changed the stored prefix first).
  */
 public final class RelayMetrics {
 
@@ -33,6 +37,12 @@ public final class RelayMetrics {
     private final Counter bytesOut;
     private final Counter coalesced;
     private final Counter storeErrors;
+    private final Map<String, Counter> compactions = new ConcurrentHashMap<>();
+    private final Counter compactedUpdates;
+    private final Counter compactionBytesBefore;
+    private final Counter compactionBytesAfter;
+    private final Counter storeCompactionsDone;
+    private final Counter storeCompactionsSkipped;
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -48,6 +58,14 @@ public final class RelayMetrics {
         coalesced = Counter.builder(P + "awareness.coalesced")
                 .description("awareness states replaced by a newer one before they were sent").register(registry);
         storeErrors = Counter.builder(P + "store.errors").register(registry);
+        compactedUpdates = Counter.builder(P + "compaction.updates.replaced")
+                .description("stored updates replaced by compaction snapshots").register(registry);
+        compactionBytesBefore = Counter.builder(P + "compaction.bytes.before")
+                .description("a room's stored bytes before each compaction, summed").register(registry);
+        compactionBytesAfter = Counter.builder(P + "compaction.bytes.after")
+                .description("a room's stored bytes after each compaction, summed").register(registry);
+        storeCompactionsDone = Counter.builder(P + "store.compactions").tag("result", "done").register(registry);
+        storeCompactionsSkipped = Counter.builder(P + "store.compactions").tag("result", "skipped").register(registry);
         for (CloseCode c : CloseCode.values()) {
             closed.put(c, Counter.builder(P + "closed").tag("reason", c.name().toLowerCase().replace('_', '-'))
                     .register(registry));
@@ -92,6 +110,23 @@ public final class RelayMetrics {
 
     public void closed(CloseCode code) {
         closed.get(code).increment();
+    }
+
+    /** A compaction event: requested, or why an answer was not used / never came. */
+    public void compaction(String result) {
+        compactions.computeIfAbsent(result, r -> Counter.builder(P + "compactions").tag("result", r).register(registry))
+                .increment();
+    }
+
+    void compacted(int replacedUpdates, long bytesBefore, long bytesAfter) {
+        compaction("done");
+        compactedUpdates.increment(replacedUpdates);
+        compactionBytesBefore.increment(bytesBefore);
+        compactionBytesAfter.increment(bytesAfter);
+    }
+
+    void storeCompaction(int replaced) {
+        (replaced > 0 ? storeCompactionsDone : storeCompactionsSkipped).increment();
     }
 
     public void storeError() {

@@ -3,6 +3,7 @@ package dev.parley.signaling.compat.ywebsocket.room;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 /**
  * Where a room's update blobs outlive the node: {@link #NONE} keeps them in memory only;
@@ -16,6 +17,16 @@ public interface UpdateStore extends AutoCloseable {
 
     /** Appends one update to the room. */
     CompletionStage<Void> append(String room, byte[] update);
+
+    /**
+     * Replaces every stored update of the room that {@code snapshot} holds ({@code heldBySnapshot}
+     * says so per update) by the snapshot, put first, atomically with respect to appends and to other
+     * nodes compacting the same room; completes with how many were removed (0: not worth it, or
+     * another node compacted them first). The other updates stay, in order, after it.
+     */
+    default CompletionStage<Integer> compact(String room, byte[] snapshot, Predicate<byte[]> heldBySnapshot) {
+        return CompletableFuture.completedFuture(0);
+    }
 
     boolean isPersistent();
 

@@ -53,6 +53,23 @@ final class RedisFixture implements AutoCloseable {
         }
     }
 
+    /** LLEN of a key (plain RESP over a socket). */
+    long llen(String key) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            byte[] k = key.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = s.getOutputStream();
+            out.write(("*2\r\n$4\r\nLLEN\r\n$" + k.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(k);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            if (line == null || !line.startsWith(":")) {
+                throw new IOException("LLEN answered " + line);
+            }
+            return Long.parseLong(line.substring(1));
+        }
+    }
+
     static String findOnPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
             File f = new File(dir, name);
