@@ -28,6 +28,16 @@ final class YWebrtcFanoutBench implements Benchmark {
     static final Metric RATE = new Metric("deliveries per second", "msg/s", false);
     static final Metric CPU = new Metric("server CPU per delivery", "µs", true);
     static final Metric LOST = new Metric("deliveries missing after 3 s", "%", true);
+    static final Metric SUSTAINED = new Metric("highest sustained rate (sweep: none missing, p99 ≤ "
+            + SweepStep.P99_BOUND_MS + " ms)", "deliveries/s", false);
+    static final Metric SUSTAINED_CPU = new Metric("server CPU per delivery at that rate", "µs", true);
+    static final Metric SUSTAINED_P99 = new Metric("fan-out latency p99 at that rate", "ms", true);
+
+    /**
+     * Per-publisher rates of the sweep (about ×1.5 steps): 18,000 to 138,000 deliveries/s offered
+     * (the fixed-rate run already covers 8,000).
+     */
+    static final int[] SWEEP = {45, 70, 100, 150, 230, 345};
 
     static final int CLIENTS = 200;
     static final int TOPICS = 4;
@@ -54,6 +64,7 @@ final class YWebrtcFanoutBench implements Benchmark {
         ensureAnchorInstalled(o.workDir());
         Comparison c = new Comparison("Parley", "y-webrtc 10.3.0 bin/server.js");
         String loadBefore = loadAverage();
+        StringBuilder sweepLog = new StringBuilder();
         for (int round = 0; round < o.rounds(); round++) {
             for (Comparison.Side side : round % 2 == 0
                     ? List.of(Comparison.Side.OURS, Comparison.Side.ANCHOR)
@@ -86,6 +97,12 @@ final class YWebrtcFanoutBench implements Benchmark {
                     c.add(RATE, side, got / (measure.toMillis() / 1000.0));
                     c.add(CPU, side, got == 0 ? Double.NaN : cpu / got);
                     c.add(LOST, side, load.expected == 0 ? 0 : 100.0 * (load.expected - got) / load.expected);
+                    if (!o.quick()) {
+                        SweepStep best = sweep(p, port, path, sweepLog, side);
+                        c.add(SUSTAINED, side, best == null ? 0 : best.rate());
+                        c.add(SUSTAINED_CPU, side, best == null ? Double.NaN : best.cpuMicros());
+                        c.add(SUSTAINED_P99, side, best == null ? Double.NaN : best.p99Ms());
+                    }
                     if (!p.isAlive()) {
                         throw new IllegalStateException(side + " died: " + p.tail());
                     }
@@ -105,7 +122,53 @@ final class YWebrtcFanoutBench implements Benchmark {
                 "Machine load average (1 min) " + loadBefore + " before the run and " + loadAverage() + " after: other "
                         + "work shares these 2 cores, so read the spread. Latency is from the publisher's send to the "
                         + "receipt at each subscriber, one clock (the benchmark JVM). CPU is the server process's "
-                        + "user+system time from /proc over the measured window divided by deliveries received in it.");
+                        + "user+system time from /proc over the measured window divided by deliveries received in it. "
+                        + "Rate sweep (after each round's fixed-rate run, same server process): fresh connections, "
+                        + "per-publisher rates " + java.util.Arrays.toString(SWEEP) + "/s (×" + (PUBLISHERS * perTopic)
+                        + " deliveries each), " + SweepStep.WARM_S + " s warm-up + " + SweepStep.MEASURE_S + " s measured per step, stopping at "
+                        + "the first step with a missing delivery or p99 above " + SweepStep.P99_BOUND_MS + " ms; the "
+                        + "highest passing step is the sustained rate. The load generator shares the 2 cores, so the top "
+                        + "of the sweep is also bounded by it (the same for both servers). Steps: " + sweepLog);
+    }
+
+    /** One passing step of the rate sweep. */
+    record SweepStep(double rate, double p99Ms, double cpuMicros) {
+        static final int P99_BOUND_MS = 50;
+        static final int WARM_S = 1;
+        static final int MEASURE_S = 3;
+    }
+
+    /** Raises the offered rate step by step until deliveries go missing or p99 passes the bound. */
+    private static SweepStep sweep(Proc p, int port, String path, StringBuilder log, Comparison.Side side) throws Exception {
+        SweepStep best = null;
+        log.append(side == Comparison.Side.OURS ? "Parley" : "anchor").append(':');
+        Duration warm = Duration.ofSeconds(SweepStep.WARM_S);
+        Duration measure = Duration.ofSeconds(SweepStep.MEASURE_S);
+        for (int rate : SWEEP) {
+            Load load = new Load(port, path, rate, warm, measure);
+            try {
+                load.setUp();
+                load.phase(warm, false);
+                double cpu0 = p.cpuMicros();
+                load.phase(measure, true);
+                double cpu = p.cpuMicros() - cpu0;
+                long got = load.delivered;
+                double p99 = got == 0 ? Double.NaN
+                        : Stats.percentile(Arrays.copyOf(load.latencies, (int) Math.min(got, load.latencies.length)), 99) / 1e6;
+                double missing = load.expected == 0 ? 100 : 100.0 * (load.expected - got) / load.expected;
+                log.append(String.format(java.util.Locale.ROOT, " %d/s→%.0f/s p99 %.1f ms, %.2f %% missing, %.1f µs;",
+                        rate * PUBLISHERS * (CLIENTS / TOPICS), got / (double) SweepStep.MEASURE_S, p99, missing,
+                        got == 0 ? Double.NaN : cpu / got));
+                if (load.closedEarly > 0 || got < load.expected || !(p99 <= SweepStep.P99_BOUND_MS)) {
+                    break;
+                }
+                best = new SweepStep(got / (double) SweepStep.MEASURE_S, p99, cpu / got);
+            } finally {
+                load.close();
+            }
+        }
+        log.append(' ');
+        return best;
     }
 
     static List<String> parleyArgs(int port) {
@@ -119,7 +182,7 @@ final class YWebrtcFanoutBench implements Benchmark {
     }
 
     /** The load of one round: connections, subscriptions, timed publishes. Single-threaded. */
-    private static final class Load implements WsNio.Handler {
+    static final class Load implements WsNio.Handler {
         private final WsNio ws;
         private final int port;
         private final String path;

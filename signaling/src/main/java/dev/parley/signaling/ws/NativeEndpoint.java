@@ -11,20 +11,15 @@ import dev.parley.signaling.protocol.ErrorCode;
 import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
 import dev.parley.signaling.room.Frame;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.PongMessage;
-import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.websocket.core.CoreSession;
 
-/** {@code /v1/signal}: adapts one jakarta WebSocket session to the {@link NativeHandler}. */
-public final class NativeEndpoint extends Endpoint {
+/**
+ * {@code /v1/signal}: adapts one Jetty core WebSocket session to the {@link NativeHandler}. Keeps
+ * only the query's {@code access_token} from the upgrade request, and drops it once verified.
+ */
+final class NativeEndpoint extends CoreEndpoint {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NativeEndpoint.class);
     static final String NAME = "native";
 
     private final NativeHandler handler;
@@ -32,22 +27,26 @@ public final class NativeEndpoint extends Endpoint {
     private final SignalingMetrics metrics;
     private final TokenVerifier tokens;
     private final MessageCodec codec;
-    private NativeConnection connection;
     private final ConnectionSlot slot;
+    private String token;
+    private NativeConnection connection;
 
     NativeEndpoint(NativeHandler handler, SignalingConfig config, SignalingMetrics metrics, TokenVerifier tokens,
-                   MessageCodec codec) {
+                   MessageCodec codec, String token) {
         this.handler = handler;
         this.config = config;
         this.metrics = metrics;
         this.slot = new ConnectionSlot(metrics, NAME);
         this.tokens = tokens;
         this.codec = codec;
+        this.token = token;
     }
 
     @Override
-    public void onOpen(Session session, EndpointConfig endpointConfig) {
+    void opened(CoreSession session) {
         WsOutlet outlet = WsOutlet.open(session, config, metrics, config.heartbeat().toMillis() * 3);
+        String t = token;
+        token = null;
         if (!slot.take(config.maxConnections())) {
             metrics.error(ErrorCode.SERVER_FULL.wire());
             outlet.send(Frame.text(codec.encode(ServerMessage.Error.of(ErrorCode.SERVER_FULL,
@@ -55,12 +54,11 @@ public final class NativeEndpoint extends Endpoint {
             outlet.close(ErrorCode.SERVER_FULL.closeCode(), ErrorCode.SERVER_FULL.wire());
             return;
         }
-        String token = Handshake.param(endpointConfig, "access_token");
         Principal principal = null;
         TokenException error = null;
-        if (token != null && !tokens.isDevMode()) {
+        if (t != null && !tokens.isDevMode()) {
             try {
-                principal = tokens.verify(token);
+                principal = tokens.verify(t);
             } catch (TokenException e) {
                 error = e;
             }
@@ -68,21 +66,37 @@ public final class NativeEndpoint extends Endpoint {
         NativeConnection c = handler.open(outlet, principal, error);
         connection = c;
         outlet.onLost(() -> handler.onLost(c));
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> handler.onText(c, text));
-        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> handler.onBinary(c, b));
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> handler.onPong(c));
     }
 
     @Override
-    public void onClose(Session session, CloseReason closeReason) {
-        slot.release();
-        if (connection != null) {
-            handler.onClose(connection, closeReason.getCloseCode().getCode() == 1000);
+    void text(String message) {
+        NativeConnection c = connection;
+        if (c != null) {
+            handler.onText(c, message);
         }
     }
 
     @Override
-    public void onError(Session session, Throwable thr) {
-        LOG.debug("signaling connection error", thr);
+    void binary(ByteBuffer message) {
+        NativeConnection c = connection;
+        if (c != null) {
+            handler.onBinary(c, message);
+        }
+    }
+
+    @Override
+    void pong() {
+        NativeConnection c = connection;
+        if (c != null) {
+            handler.onPong(c);
+        }
+    }
+
+    @Override
+    void closed(int code) {
+        slot.release();
+        if (connection != null) {
+            handler.onClose(connection, code == 1000);
+        }
     }
 }

@@ -12,6 +12,7 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
+import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
 
 /** {@code /compat/peerjs/peerjs?key&id&token}: adapts a jakarta WebSocket session to the {@link PeerjsHub}. */
 public final class PeerjsEndpoint extends Endpoint {
@@ -38,7 +39,7 @@ public final class PeerjsEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig endpointConfig) {
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxIdleTimeout(config.peerjsAlive().toMillis() + 30_000);
-        outlet = new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
+        outlet = new WsOutlet(((JakartaWebSocketSession) session).getCoreSession(), metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
         if (!slot.take(config.maxConnections())) {
             outlet.send(Frame.text("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"" + PeerjsHub.CONNECTION_LIMIT_EXCEED + "\"}}", "peerjs-ERROR"));
             outlet.close(1013, "server-full");

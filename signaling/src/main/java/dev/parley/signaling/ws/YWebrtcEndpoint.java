@@ -8,17 +8,12 @@ import dev.parley.signaling.compat.ywebrtc.YConnection;
 import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.room.TokenBucket;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.PongMessage;
-import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.websocket.core.CoreSession;
 
-/** {@code /compat/y-webrtc}: adapts a jakarta WebSocket session to the {@link YWebrtcHub}. */
-public final class YWebrtcEndpoint extends Endpoint {
+/** {@code /compat/y-webrtc}: adapts a Jetty core WebSocket session to the {@link YWebrtcHub}. */
+final class YWebrtcEndpoint extends CoreEndpoint {
 
     static final String NAME = "y-webrtc";
 
@@ -26,32 +21,32 @@ public final class YWebrtcEndpoint extends Endpoint {
     private final SignalingConfig config;
     private final SignalingMetrics metrics;
     private final TokenVerifier tokens;
-    private YConnection connection;
     private final ConnectionSlot slot;
+    private String token;
+    private YConnection connection;
 
-    YWebrtcEndpoint(YWebrtcHub hub, SignalingConfig config, SignalingMetrics metrics, TokenVerifier tokens) {
+    YWebrtcEndpoint(YWebrtcHub hub, SignalingConfig config, SignalingMetrics metrics, TokenVerifier tokens, String token) {
         this.hub = hub;
         this.config = config;
         this.metrics = metrics;
         this.slot = new ConnectionSlot(metrics, NAME);
         this.tokens = tokens;
+        this.token = token;
     }
 
     @Override
-    public void onOpen(Session session, EndpointConfig endpointConfig) {
+    void opened(CoreSession session) {
         WsOutlet outlet = WsOutlet.open(session, config, metrics, config.ywebrtcPing().toMillis() * 3);
+        String t = token;
+        token = null;
         if (!slot.take(config.maxConnections())) {
             metrics.error("server-full");
             outlet.close(1013, "server-full");
             return;
         }
-        String token = Handshake.param(endpointConfig, "access_token");
-        if (token == null) {
-            token = Handshake.param(endpointConfig, "token");
-        }
         Principal principal;
         try {
-            principal = tokens.verify(token);
+            principal = tokens.verify(t);
         } catch (TokenException e) {
             metrics.error("unauthorized");
             outlet.close(1008, "unauthorized: " + e.getMessage());
@@ -62,14 +57,31 @@ public final class YWebrtcEndpoint extends Endpoint {
         connection = c;
         outlet.onLost(() -> hub.closed(c));
         hub.opened(c);
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> hub.onMessage(c, text));
-        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b ->
-                hub.onMessage(c, StandardCharsets.UTF_8.decode(b).toString()));
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> hub.onPong(c));
     }
 
     @Override
-    public void onClose(Session session, CloseReason closeReason) {
+    void text(String message) {
+        if (connection != null) {
+            hub.onMessage(connection, message);
+        }
+    }
+
+    @Override
+    void binary(ByteBuffer message) {
+        if (connection != null) {
+            hub.onMessage(connection, StandardCharsets.UTF_8.decode(message).toString());
+        }
+    }
+
+    @Override
+    void pong() {
+        if (connection != null) {
+            hub.onPong(connection);
+        }
+    }
+
+    @Override
+    void closed(int code) {
         slot.release();
         if (connection != null) {
             hub.closed(connection);

@@ -1,0 +1,92 @@
+package dev.parley.signaling.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.signaling.SignalingConfig;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What the move of {@code /v1/signal} and {@code /compat/y-webrtc} onto Jetty's core WebSocket API
+ * must keep: fragmented messages are assembled before the handler sees them, the size limit
+ * counts the whole message (not one fragment), a burst of messages to one connection arrives whole
+ * and in order, and one published frame reaches every subscriber with the same bytes.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CoreTransportIT {
+
+    private TestServer server;
+    private WebSocketClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        client = new WebSocketClient();
+        client.setMaxTextMessageSize(1 << 20);
+        client.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.stop();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aHelloSentInThreeFragmentsIsWelcomed() throws Exception {
+        server = TestServer.devMode(SignalingConfig.defaults());
+        try (RecordingClient a = RecordingClient.connect(client, server.ws("/v1/signal"))) {
+            a.session().sendPartialText("{\"t\":", false, Callback.NOOP);
+            a.session().sendPartialText("\"hel", false, Callback.NOOP);
+            a.session().sendPartialText("lo\"}", true, Callback.NOOP);
+            a.expect("welcome");
+        }
+    }
+
+    @Test
+    void smallFragmentsThatAddUpPastTheLimitClose1009() throws Exception {
+        server = TestServer.devMode(SignalingConfig.defaults());
+        try (RecordingClient a = RecordingClient.connect(client, server.ws("/v1/signal"))) {
+            a.hello();
+            String chunk = "x".repeat(16 * 1024);
+            a.session().sendPartialText("{\"t\":\"ping\",\"id\":\"", false, Callback.NOOP);
+            for (int i = 0; i < 4; i++) {
+                a.session().sendPartialText(chunk, false, Callback.NOOP);
+            }
+            a.session().sendPartialText("\"}", true, Callback.NOOP);
+            assertEquals(1009, a.awaitClose());
+        }
+    }
+
+    @Test
+    void aBurstOfPublishesReachesEverySubscriberWholeAndInOrder() throws Exception {
+        server = TestServer.devMode(SignalingConfig.defaults());
+        try (RecordingClient a = RecordingClient.connect(client, server.ws("/compat/y-webrtc"));
+             RecordingClient b = RecordingClient.connect(client, server.ws("/compat/y-webrtc"))) {
+            for (RecordingClient c : new RecordingClient[] {a, b}) {
+                c.send("{\"type\":\"subscribe\",\"topics\":[\"burst\"]}");
+                c.send("{\"type\":\"ping\"}");
+                assertEquals("pong", c.expectAny().path("type").asText());
+            }
+            int n = 300;
+            for (int i = 0; i < n; i++) {
+                a.send("{\"type\":\"publish\",\"topic\":\"burst\",\"data\":" + i + "}");
+            }
+            for (RecordingClient c : new RecordingClient[] {a, b}) {
+                for (int i = 0; i < n; i++) {
+                    JsonNode m = c.expectAny();
+                    assertEquals("publish", m.path("type").asText(), m.toString());
+                    assertEquals(i, m.path("data").asInt(), "order at " + i);
+                    assertEquals(2, m.path("clients").asInt());
+                }
+            }
+        }
+    }
+}
