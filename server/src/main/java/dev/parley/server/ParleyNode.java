@@ -123,7 +123,7 @@ public final class ParleyNode implements AutoCloseable {
         lifecycle.add(Component.of("signaling", null, () -> {
             ice.bind(turn);
             signaling.start();
-        }, () -> signaling.isReady() ? Health.UP : Health.down("draining"),
+        }, this::signalingHealth,
                 signaling::shutdownGracefully, () -> {
                     signaling.close();
                     bus.close();
@@ -147,6 +147,15 @@ public final class ParleyNode implements AutoCloseable {
         lifecycle.add(Component.of("http", "http-port", http::start,
                 () -> http.isRunning() ? Health.UP : Health.down("not running"),
                 budget -> http.stopAccepting(), http::close));
+    }
+
+    /** Degraded while the cluster bus is away: messages from other nodes would be lost meanwhile. */
+    private Health signalingHealth() {
+        if (!signaling.isReady()) {
+            return Health.down("draining");
+        }
+        return bus.isConnected() ? Health.UP
+                : Health.degraded("cluster bus (Redis pub/sub) reconnecting: messages from other nodes are lost until it is back");
     }
 
     private Health presenceHealth() {

@@ -22,6 +22,14 @@ public interface ClusterBus extends AutoCloseable {
     /** True when messages reach other nodes (false for the in-memory bus). */
     boolean isDistributed();
 
+    /**
+     * False while messages published on other nodes may not reach this one (for the Redis bus: the
+     * pub/sub connection is down, or back but its topics not yet re-subscribed). Always true in memory.
+     */
+    default boolean isConnected() {
+        return true;
+    }
+
     /** Sends {@code payload} to every subscriber of {@code topic} on every node, this one included. */
     void publish(String topic, byte[] payload);
 

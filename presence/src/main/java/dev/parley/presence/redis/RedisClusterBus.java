@@ -78,10 +78,11 @@ public final class RedisClusterBus implements ClusterBus {
         pubsub.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress a) {
-                connected = true;
                 if (wasDown) {
                     wasDown = false;
-                    resubscribeAll();
+                    resubscribeAll();   // connected again once Redis confirms the topics
+                } else {
+                    connected = true;
                 }
             }
 
@@ -104,7 +105,8 @@ public final class RedisClusterBus implements ClusterBus {
         return true;
     }
 
-    /** False while the pub/sub connection to Redis is down. */
+    /** False while the pub/sub connection to Redis is down, or up but its topics not yet re-subscribed. */
+    @Override
     public boolean isConnected() {
         return connected && pubsub.isOpen();
     }
@@ -153,9 +155,17 @@ public final class RedisClusterBus implements ClusterBus {
      */
     private void resubscribeAll() {
         String[] channels = topics.keySet().stream().map(t -> PREFIX + t).toArray(String[]::new);
-        if (channels.length > 0) {
-            pubsub.async().subscribe(channels);
+        if (channels.length == 0) {
+            connected = true;
+            return;
         }
+        pubsub.async().subscribe(channels).whenComplete((ok, err) -> {
+            if (err == null) {
+                connected = true;
+            } else {
+                LOG.debug("re-subscribe after reconnect failed: {}", err.toString());
+            }
+        });
     }
 
     private void dispatch(String channel, byte[] message) {

@@ -14,6 +14,8 @@ import java.util.Map;
 /** An in-process node on 127.0.0.1 with ephemeral ports; {@code extraArgs} add flags (e.g. --redis). */
 final class InProcessNode implements AutoCloseable {
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
     final ParleyNode node;
     final int port;
 
@@ -36,6 +38,12 @@ final class InProcessNode implements AutoCloseable {
 
     SseReader roomStream(String room) throws Exception {
         return SseReader.open(http("/v1/presence/stream?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8)));
+    }
+
+    /** True when {@code /readyz} answers 200 (not draining, Redis store and cluster bus connected). */
+    boolean ready() throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(http("/readyz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 
     /** Opens a socket, says hello and waits for the welcome. */

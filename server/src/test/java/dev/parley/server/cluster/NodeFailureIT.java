@@ -111,6 +111,12 @@ class NodeFailureIT extends RedisClusterFixture {
             erinRoster.forEach(p -> ids.add(p.path("peerId").asText()));
             assertEquals(Set.of(ann.peerId(), bob.peerId()), ids);
             System.out.println("redis kill -9 + restart: cluster roster correct " + convergedMs + " ms after restart");
+            // pub/sub is at-most-once: a relay published while B's bus is still re-subscribing is lost,
+            // and /readyz says so (degraded) until the bus is back; so wait for both nodes to be ready
+            for (int attempt = 0; attempt < 100 && !(a.ready() && b.ready()); attempt++) {
+                bob.socket().messages.poll(100, TimeUnit.MILLISECONDS);
+            }
+            assertTrue(a.ready() && b.ready(), "both nodes ready again after the Redis restart");
             // erin's arrival reaches A, and a relay from A reaches B again
             String erinId = erin.peerId();
             ann.socket().await(m -> "peer-joined".equals(m.path("t").asText())
