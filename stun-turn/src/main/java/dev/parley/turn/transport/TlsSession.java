@@ -16,7 +16,8 @@ import javax.net.ssl.SSLException;
  * TLS for one connection with an {@link SSLEngine} over a non-blocking channel (TURNS, RFC 8656 §3.1).
  * The handshake's expensive steps (the engine's delegated tasks: key exchange, signatures) run on a
  * worker, never on the I/O loop: while they run the connection reads nothing, and when they are done
- * the worker hands {@code resume} back to the loop, which calls {@link #resume}.
+ * the worker hands {@code resume} back to the loop, which calls {@link #resume}. The JDK's delegated
+ * task holds the engine's lock while it runs, so the loop must not call the engine at all meanwhile.
  */
 final class TlsSession {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -112,6 +113,11 @@ final class TlsSession {
                 }
                 boolean progressed = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
                 progressed |= handshake(w);
+                if (taskRunning) {
+                    // the worker's delegated task holds the engine's lock until it is done: touching the
+                    // engine now (even getHandshakeStatus) would block the I/O loop behind the handshake
+                    return 0;
+                }
                 if (!progressed || !netIn.hasRemaining()) {
                     if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP || !netIn.hasRemaining()) {
                         return 0;
@@ -154,9 +160,12 @@ final class TlsSession {
         return did;
     }
 
-    /** Encrypts and sends an application frame; false (frame dropped, stream intact) if the backlog is full. */
+    /**
+     * Encrypts and sends an application frame; false (frame dropped, stream intact) if the backlog is
+     * full or a delegated task owns the engine.
+     */
     boolean write(ByteBuffer app, RawWriter w, IntSupplier backlogRoom) throws IOException {
-        if (backlogRoom.getAsInt() < app.remaining() + 2048) {
+        if (taskRunning || backlogRoom.getAsInt() < app.remaining() + 2048) {
             return false;
         }
         while (app.hasRemaining()) {

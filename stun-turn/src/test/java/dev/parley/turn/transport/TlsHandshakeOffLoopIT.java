@@ -92,6 +92,66 @@ class TlsHandshakeOffLoopIT {
         }
     }
 
+    /**
+     * The JDK's delegated task holds the engine's lock while it runs, so the loop must not call the
+     * engine at all once it has handed a task to the worker. Here the worker is made to be inside the
+     * (blocked) task before {@code execute} returns, the order that made the test above flaky: the
+     * read on the loop must still return at once instead of waiting for the handshake.
+     */
+    @Test
+    void aReadThatHandsATaskToTheWorkerNeverWaitsForIt() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SSLContext server = blockingContext(entered, release, new String[1]);
+        java.util.concurrent.Executor workerAlreadyInside = task -> {
+            Thread t = new Thread(task, "tls-worker");
+            t.setDaemon(true);
+            t.start();
+            try {
+                entered.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (java.nio.channels.ServerSocketChannel acceptor = java.nio.channels.ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SSLSocket client = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1",
+                     acceptor.socket().getLocalPort());
+             java.nio.channels.SocketChannel ch = acceptor.accept()) {
+            client.setSoTimeout(30_000);
+            CompletableFuture.runAsync(() -> {
+                try {
+                    client.startHandshake();
+                } catch (Exception e) {
+                    // closed at the end of the test
+                }
+            });
+            SSLEngine engine = server.createSSLEngine();
+            TlsSession tls = new TlsSession(engine, workerAlreadyInside, () -> { });
+            ByteBuffer[] app = {ByteBuffer.allocate(tls.applicationBufferSize())};
+            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    int total = 0;
+                    while (!tls.paused()) {   // blocking channel: reads the ClientHello
+                        int n = tls.read(ch, app, (bytes, force) -> true);
+                        if (n < 0) {
+                            return n;
+                        }
+                        total += n;
+                    }
+                    return total;
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            int n = read.get(10, TimeUnit.SECONDS);   // before the fix: stuck until release
+            assertTrue(n > 0 && tls.paused(), "the ClientHello was read and its task handed over");
+            assertEquals(1, release.getCount(), "the handshake task is still blocked");
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     void garbageOnTheTlsPortIsDroppedAndUdpCarriesOn() throws Exception {
         try (TurnRuntime rt = TurnRuntime.start(TurnConfig.loopback().build(), new TurnMetrics(new SimpleMeterRegistry()),
@@ -138,7 +198,7 @@ class TlsHandshakeOffLoopIT {
         }
     }
 
-    private static SSLContext blockingContext(CountDownLatch entered, CountDownLatch release, String[] thread)
+    static SSLContext blockingContext(CountDownLatch entered, CountDownLatch release, String[] thread)
             throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(256);
