@@ -12,9 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Creates many TURN allocations (long-term credentials, one UDP socket each, spread over source
@@ -92,28 +89,7 @@ final class TurnAllocationFlood implements AutoCloseable {
 
     /** REALM and NONCE of a 401, or null. */
     private static String[] challenge(DatagramSocket s) throws IOException {
-        byte[] r = receive(s);
-        if (r == null || r.length < 20) {
-            return null;
-        }
-        String realm = null;
-        String nonce = null;
-        ByteBuffer b = ByteBuffer.wrap(r);
-        int end = Math.min(r.length, 20 + (b.getShort(2) & 0xFFFF));
-        for (int p = 20; p + 4 <= end; ) {
-            int type = b.getShort(p) & 0xFFFF;
-            int len = b.getShort(p + 2) & 0xFFFF;
-            if (p + 4 + len > end) {
-                break;
-            }
-            if (type == 0x0014) {
-                realm = new String(r, p + 4, len, StandardCharsets.UTF_8);
-            } else if (type == 0x0015) {
-                nonce = new String(r, p + 4, len, StandardCharsets.US_ASCII);
-            }
-            p += 4 + ((len + 3) & ~3);
-        }
-        return realm == null || nonce == null ? null : new String[] {realm, nonce};
+        return StunRequests.realmNonce(receive(s));
     }
 
     private static boolean successOf(DatagramSocket s) throws IOException {
@@ -123,33 +99,10 @@ final class TurnAllocationFlood implements AutoCloseable {
 
     /** An Allocate request (REQUESTED-TRANSPORT UDP, LIFETIME 3600), signed when {@code key} is given. */
     private byte[] allocate(String realm, String nonce, byte[] key) throws GeneralSecurityException {
-        ByteBuffer b = ByteBuffer.allocate(512);
-        b.putShort((short) 0x0003).putShort((short) 0).putInt(0x2112A442);
-        byte[] tid = new byte[12];
-        ThreadLocalRandom.current().nextBytes(tid);
-        b.put(tid);
+        ByteBuffer b = StunRequests.header(0x0003);
         b.putShort((short) 0x0019).putShort((short) 4).putInt(0x11000000);
         b.putShort((short) 0x000D).putShort((short) 4).putInt(3600);
-        if (key != null) {
-            attr(b, 0x0006, user.getBytes(StandardCharsets.UTF_8));
-            attr(b, 0x0014, realm.getBytes(StandardCharsets.UTF_8));
-            attr(b, 0x0015, nonce.getBytes(StandardCharsets.US_ASCII));
-            int miAt = b.position();
-            b.putShort(2, (short) (miAt - 20 + 24));
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            mac.update(b.array(), 0, miAt);
-            b.putShort((short) 0x0008).putShort((short) 20).put(mac.doFinal());
-        }
-        b.putShort(2, (short) (b.position() - 20));
-        return java.util.Arrays.copyOf(b.array(), b.position());
-    }
-
-    private static void attr(ByteBuffer b, int type, byte[] value) {
-        b.putShort((short) type).putShort((short) value.length).put(value);
-        for (int i = value.length; (i & 3) != 0; i++) {
-            b.put((byte) 0);
-        }
+        return StunRequests.finish(b, user, realm, nonce, key);
     }
 
     @Override

@@ -11,10 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A lean TURN client that measures round-trip percentiles while another load runs: allocates over UDP
@@ -56,7 +53,7 @@ final class TurnRttProbe implements AutoCloseable {
         socket.setSoTimeout(2000);
         try {
             byte[] r = request(0x0003, null, null, null, null);
-            String[] rn = realmNonce(r);
+            String[] rn = StunRequests.realmNonce(r);
             if (rn == null) {
                 throw new IOException("no 401 challenge from " + server + ": " + describe(r));
             }
@@ -193,11 +190,7 @@ final class TurnRttProbe implements AutoCloseable {
     /** Allocate (0x0003), Refresh with LIFETIME 0 (0x0004) or ChannelBind (0x0009), signed when key is given. */
     private byte[] message(int method, String realm, String nonce, byte[] key, InetSocketAddress peer)
             throws GeneralSecurityException {
-        ByteBuffer b = ByteBuffer.allocate(512);
-        b.putShort((short) method).putShort((short) 0).putInt(0x2112A442);
-        byte[] tid = new byte[12];
-        ThreadLocalRandom.current().nextBytes(tid);
-        b.put(tid);
+        ByteBuffer b = StunRequests.header(method);
         if (method == 0x0003) {
             b.putShort((short) 0x0019).putShort((short) 4).putInt(0x11000000); // REQUESTED-TRANSPORT UDP
         } else if (method == 0x0004) {
@@ -212,50 +205,7 @@ final class TurnRttProbe implements AutoCloseable {
                 b.put((byte) (ip[i] ^ cookie[i]));
             }
         }
-        if (key != null) {
-            attr(b, 0x0006, user.getBytes(StandardCharsets.UTF_8));
-            attr(b, 0x0014, realm.getBytes(StandardCharsets.UTF_8));
-            attr(b, 0x0015, nonce.getBytes(StandardCharsets.US_ASCII));
-            int miAt = b.position();
-            b.putShort(2, (short) (miAt - 20 + 24));
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            mac.update(b.array(), 0, miAt);
-            b.putShort((short) 0x0008).putShort((short) 20).put(mac.doFinal());
-        }
-        b.putShort(2, (short) (b.position() - 20));
-        return Arrays.copyOf(b.array(), b.position());
-    }
-
-    private static String[] realmNonce(byte[] r) {
-        if (r == null || r.length < 20) {
-            return null;
-        }
-        String realm = null;
-        String nonce = null;
-        ByteBuffer b = ByteBuffer.wrap(r);
-        int end = Math.min(r.length, 20 + (b.getShort(2) & 0xFFFF));
-        for (int p = 20; p + 4 <= end; ) {
-            int type = b.getShort(p) & 0xFFFF;
-            int len = b.getShort(p + 2) & 0xFFFF;
-            if (p + 4 + len > end) {
-                break;
-            }
-            if (type == 0x0014) {
-                realm = new String(r, p + 4, len, StandardCharsets.UTF_8);
-            } else if (type == 0x0015) {
-                nonce = new String(r, p + 4, len, StandardCharsets.US_ASCII);
-            }
-            p += 4 + ((len + 3) & ~3);
-        }
-        return realm == null || nonce == null ? null : new String[] {realm, nonce};
-    }
-
-    private static void attr(ByteBuffer b, int type, byte[] value) {
-        b.putShort((short) type).putShort((short) value.length).put(value);
-        for (int i = value.length; (i & 3) != 0; i++) {
-            b.put((byte) 0);
-        }
+        return StunRequests.finish(b, user, realm, nonce, key);
     }
 
     /** Deletes the allocation (Refresh with LIFETIME 0, fire and forget) and closes the socket. */
