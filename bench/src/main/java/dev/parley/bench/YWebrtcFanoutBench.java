@@ -78,7 +78,7 @@ final class YWebrtcFanoutBench implements Benchmark {
                 String path;
                 Proc p;
                 if (side == Comparison.Side.OURS) {
-                    p = Proc.parley("parley-ywebrtc", o.workDir(), List.of("-Xmx512m"), parleyArgs(port));
+                    p = Proc.parley("parley-ywebrtc", o.workDir(), List.of("-Xmx512m"), fanoutArgs(port));
                     path = "/compat/y-webrtc";
                 } else {
                     p = anchor("ywebrtc-server", o.workDir(), port);
@@ -127,7 +127,9 @@ final class YWebrtcFanoutBench implements Benchmark {
                 + (PUBLISHERS * ratePerPublisher * perTopic) + " deliveries/s offered, sender included as both servers do) for "
                 + measure.toSeconds() + " s per round after a " + warm.toSeconds() + " s warm-up at the same rate. "
                 + "A publish is `{\"type\":\"publish\",\"topic\":…,\"data\":\"#T<nanos>\"}` (~70 bytes). "
-                + "Parley: parley.jar serve, -Xmx512m, /compat/y-webrtc, log level warn. Anchor: y-webrtc 10.3.0 "
+                + "Parley: parley.jar serve, -Xmx512m, /compat/y-webrtc, log level warn, --signal-rate " + SIGNAL_RATE
+                + " (the sweep's top publishers exceed the default 200 messages/s per connection; y-webrtc's "
+                + "server has no rate limit). Anchor: y-webrtc 10.3.0 "
                 + "`bin/server.js` (Node " + nodeVersion() + ", ws). Load generator: one thread, non-blocking NIO "
                 + "WebSocket client (WsNio) in the benchmark JVM.",
                 "Machine load average (1 min) " + loadBefore + " before the run and " + loadAverage() + " after: other "
@@ -184,6 +186,18 @@ final class YWebrtcFanoutBench implements Benchmark {
         }
         log.append(' ');
         return best;
+    }
+
+    /**
+     * The sweep's top steps have a publisher send 230 and 345 messages/s, above Parley's default
+     * per-connection rate limit (200/s; the anchor has none): raised so the sweep measures throughput.
+     */
+    static final int SIGNAL_RATE = 1000;
+
+    static List<String> fanoutArgs(int port) {
+        List<String> args = new java.util.ArrayList<>(parleyArgs(port));
+        args.addAll(List.of("--signal-rate", String.valueOf(SIGNAL_RATE)));
+        return args;
     }
 
     static List<String> parleyArgs(int port) {
