@@ -21,6 +21,7 @@ import dev.parley.signaling.room.BusPeerRouter;
 import dev.parley.signaling.room.PeerRouter;
 import dev.parley.signaling.room.RoomRegistry;
 import dev.parley.signaling.ws.WebSocketInstaller;
+import dev.parley.signaling.ws.WriteCoalescer;
 import dev.parley.signaling.compat.ywebrtc.YWebrtcHub;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -62,6 +63,7 @@ public final class SignalingService implements AutoCloseable {
     private final YWebrtcHub ywebrtc;
     private final PeerjsHub peerjs;
     private final PeerjsKeys peerjsKeys;
+    private final WriteCoalescer writers = new WriteCoalescer(WriteCoalescer.defaultThreads());
     private volatile boolean ready;
     private volatile boolean draining;
 
@@ -114,7 +116,7 @@ public final class SignalingService implements AutoCloseable {
 
     /** Adds the WebSocket endpoints and servlets to the server's one context. Call once, before Jetty starts. */
     public void install(ServletContextHandler context) {
-        new WebSocketInstaller(origins)
+        new WebSocketInstaller(origins, writers)
                 .nativeEndpoint("/v1/signal", nativeHandler, config, metrics, tokens, codec)
                 .yWebrtcEndpoint("/compat/y-webrtc", ywebrtc, config, metrics, tokens)
                 .peerjsEndpoint("/compat/peerjs/peerjs", peerjs, peerjsKeys, config, metrics)
@@ -135,6 +137,7 @@ public final class SignalingService implements AutoCloseable {
             cluster.start();
             mover.start(nativeHandler);
         }
+        writers.start();
         nativeHandler.start();
         ywebrtc.start();
         peerjs.start();
@@ -189,5 +192,6 @@ public final class SignalingService implements AutoCloseable {
             cluster.retire(config.resumeGrace());
             cluster.close();
         }
+        writers.close();
     }
 }

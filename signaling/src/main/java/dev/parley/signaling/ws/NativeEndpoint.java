@@ -25,17 +25,19 @@ final class NativeEndpoint extends CoreEndpoint {
     private final NativeHandler handler;
     private final SignalingConfig config;
     private final SignalingMetrics metrics;
+    private final WriteCoalescer writers;
     private final TokenVerifier tokens;
     private final MessageCodec codec;
     private final ConnectionSlot slot;
     private String token;
     private NativeConnection connection;
 
-    NativeEndpoint(NativeHandler handler, SignalingConfig config, SignalingMetrics metrics, TokenVerifier tokens,
-                   MessageCodec codec, String token) {
+    NativeEndpoint(NativeHandler handler, SignalingConfig config, SignalingMetrics metrics,
+                   WriteCoalescer writers, TokenVerifier tokens, MessageCodec codec, String token) {
         this.handler = handler;
         this.config = config;
         this.metrics = metrics;
+        this.writers = writers;
         this.slot = new ConnectionSlot(metrics, NAME);
         this.tokens = tokens;
         this.codec = codec;
@@ -44,7 +46,7 @@ final class NativeEndpoint extends CoreEndpoint {
 
     @Override
     void opened(CoreSession session) {
-        WsOutlet outlet = WsOutlet.open(session, config, metrics, config.heartbeat().toMillis() * 3);
+        WsOutlet outlet = WsOutlet.open(session, config, metrics, writers, config.heartbeat().toMillis() * 3);
         String t = token;
         token = null;
         if (!slot.take(config.maxConnections())) {

@@ -23,15 +23,17 @@ public final class PeerjsEndpoint extends Endpoint {
     private final PeerjsKeys keys;
     private final SignalingConfig config;
     private final SignalingMetrics metrics;
+    private final WriteCoalescer writers;
     private PeerjsClient client;
     private WsOutlet outlet;
     private final ConnectionSlot slot;
 
-    PeerjsEndpoint(PeerjsHub hub, PeerjsKeys keys, SignalingConfig config, SignalingMetrics metrics) {
+    PeerjsEndpoint(PeerjsHub hub, PeerjsKeys keys, SignalingConfig config, SignalingMetrics metrics, WriteCoalescer writers) {
         this.hub = hub;
         this.keys = keys;
         this.config = config;
         this.metrics = metrics;
+        this.writers = writers;
         this.slot = new ConnectionSlot(metrics, NAME);
     }
 
@@ -39,7 +41,7 @@ public final class PeerjsEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig endpointConfig) {
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxIdleTimeout(config.peerjsAlive().toMillis() + 30_000);
-        outlet = new WsOutlet(((JakartaWebSocketSession) session).getCoreSession(), metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
+        outlet = new WsOutlet(((JakartaWebSocketSession) session).getCoreSession(), metrics, writers, config.maxQueuedMessages(), config.maxQueuedBytes());
         if (!slot.take(config.maxConnections())) {
             outlet.send(Frame.text("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"" + PeerjsHub.CONNECTION_LIMIT_EXCEED + "\"}}", "peerjs-ERROR"));
             outlet.close(1013, "server-full");

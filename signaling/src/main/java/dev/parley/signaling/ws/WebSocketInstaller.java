@@ -42,17 +42,20 @@ public final class WebSocketInstaller {
     private record CoreMapping(String path, Function<ServerUpgradeRequest, FrameHandler> factory) { }
 
     private final OriginPolicy origins;
+    private final WriteCoalescer writers;
     private final List<ServerEndpointConfig> endpoints = new ArrayList<>();
     private final List<CoreMapping> cores = new ArrayList<>();
 
-    public WebSocketInstaller(OriginPolicy origins) {
+    /** {@code writers} flush every endpoint's outbound frames (see {@link WriteCoalescer}). */
+    public WebSocketInstaller(OriginPolicy origins, WriteCoalescer writers) {
         this.origins = origins;
+        this.writers = writers;
     }
 
     public WebSocketInstaller nativeEndpoint(String path, NativeHandler handler, SignalingConfig config,
                                              SignalingMetrics metrics, TokenVerifier tokens, MessageCodec codec) {
         cores.add(new CoreMapping(path, request ->
-                new NativeEndpoint(handler, config, metrics, tokens, codec, param(request, "access_token"))));
+                new NativeEndpoint(handler, config, metrics, writers, tokens, codec, param(request, "access_token"))));
         return this;
     }
 
@@ -60,14 +63,14 @@ public final class WebSocketInstaller {
                                               SignalingMetrics metrics, TokenVerifier tokens) {
         cores.add(new CoreMapping(path, request -> {
             String token = param(request, "access_token");
-            return new YWebrtcEndpoint(hub, config, metrics, tokens, token != null ? token : param(request, "token"));
+            return new YWebrtcEndpoint(hub, config, metrics, writers, tokens, token != null ? token : param(request, "token"));
         }));
         return this;
     }
 
     public WebSocketInstaller peerjsEndpoint(String path, PeerjsHub hub, PeerjsKeys keys, SignalingConfig config,
                                              SignalingMetrics metrics) {
-        return endpoint(path, PeerjsEndpoint.class, () -> new PeerjsEndpoint(hub, keys, config, metrics));
+        return endpoint(path, PeerjsEndpoint.class, () -> new PeerjsEndpoint(hub, keys, config, metrics, writers));
     }
 
     public <T extends Endpoint> WebSocketInstaller endpoint(String path, Class<T> type, Supplier<T> factory) {

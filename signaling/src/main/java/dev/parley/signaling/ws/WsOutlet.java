@@ -6,6 +6,8 @@ import dev.parley.signaling.room.Frame;
 import dev.parley.signaling.room.Outlet;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,19 +16,28 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * An {@link Outlet} over a Jetty core WebSocket session. Sends are asynchronous (Jetty's frame
- * flusher queues them in call order and gathers queued frames into one write); this class bounds
- * what is queued, in messages and bytes. Past either bound the connection is dropped at once with
+ * An {@link Outlet} over a Jetty core WebSocket session. Sends are asynchronous: a frame joins this
+ * connection's pending queue and the connection asks its {@link WriteCoalescer} writer for a flush;
+ * the writer hands everything pending to Jetty in send order and writes it with one system call, so
+ * frames that pile up while the writer is busy share a write. This class bounds what is queued here
+ * and in Jetty, in messages and bytes. Past either bound the connection is dropped at once with
  * its queue (a close frame would only queue behind the backlog the peer is not reading): nobody
  * else waits for it. A frame's bytes are encoded once ({@link Frame#payload()}) and shared by every
  * connection it is sent to; each send only wraps them.
  */
-final class WsOutlet implements Outlet {
+final class WsOutlet implements Outlet, WriteCoalescer.Flushable {
 
     private static final byte[] PING = {'p'};
+    /** Items one flush hands to Jetty before yielding the writer to other connections. */
+    static final int MAX_DRAIN = 64;
 
     private final CoreSession session;
     private final SignalingMetrics metrics;
+    private final WriteCoalescer writers;
+    private final int writer;
+    private final AtomicBoolean flushRequested = new AtomicBoolean();
+    /** Frames (and at most one {@link Closing}) not yet handed to Jetty, in send order. */
+    private final Queue<Object> pending = new ConcurrentLinkedQueue<>();
     private final int maxMessages;
     private final long maxBytes;
     private final AtomicInteger queued = new AtomicInteger();
@@ -38,16 +49,19 @@ final class WsOutlet implements Outlet {
      * Applies the configured text and binary message limits and the given idle timeout (ms) to a
      * freshly opened session and wraps it in an outlet bounded by the configured queue limits.
      */
-    static WsOutlet open(CoreSession session, SignalingConfig config, SignalingMetrics metrics, long idleMillis) {
+    static WsOutlet open(CoreSession session, SignalingConfig config, SignalingMetrics metrics, WriteCoalescer writers,
+                         long idleMillis) {
         session.setMaxTextMessageSize(config.maxFrameBytes());
         session.setMaxBinaryMessageSize(config.maxFrameBytes());
         session.setIdleTimeout(Duration.ofMillis(idleMillis));
-        return new WsOutlet(session, metrics, config.maxQueuedMessages(), config.maxQueuedBytes());
+        return new WsOutlet(session, metrics, writers, config.maxQueuedMessages(), config.maxQueuedBytes());
     }
 
-    WsOutlet(CoreSession session, SignalingMetrics metrics, int maxMessages, long maxBytes) {
+    WsOutlet(CoreSession session, SignalingMetrics metrics, WriteCoalescer writers, int maxMessages, long maxBytes) {
         this.session = session;
         this.metrics = metrics;
+        this.writers = writers;
+        this.writer = writers.assign();
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
     }
@@ -62,22 +76,61 @@ final class WsOutlet implements Outlet {
             // a close frame would queue behind the backlog it cannot read: drop the connection instead
             if (closed.compareAndSet(false, true)) {
                 metrics.error("slow-consumer");
+                pending.clear();
                 session.abort();
                 onLost.run();
             }
             return false;
         }
-        byte op = frame.text() != null ? OpCode.TEXT : OpCode.BINARY;
-        try {
-            session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(op, true, ByteBuffer.wrap(frame.payload())),
-                    new Sent(size), false);
-            metrics.out(frame.type());
-            return true;
-        } catch (RuntimeException e) {
-            closed.set(true);
-            return false;
+        pending.add(frame);
+        metrics.out(frame.type());
+        requestFlush();
+        return true;
+    }
+
+    private void requestFlush() {
+        if (flushRequested.compareAndSet(false, true)) {
+            writers.request(writer, this);
         }
     }
+
+    /**
+     * On a writer thread: hands what is pending to Jetty in order, every frame but the last in batch
+     * mode (Jetty copies small ones into the connection's batch buffer), so the last one writes them
+     * all with one gathered system call. The request flag is cleared first: a frame queued meanwhile
+     * asks for another flush. At most {@link #MAX_DRAIN} items per turn, so one busy connection does
+     * not hold up the writer's others.
+     */
+    @Override
+    public void flushNow() {
+        flushRequested.set(false);
+        Object item = pending.poll();
+        for (int n = 1; item != null; n++) {
+            Object next = n < MAX_DRAIN ? pending.poll() : null;
+            try {
+                if (item instanceof Frame f) {
+                    byte op = f.text() != null ? OpCode.TEXT : OpCode.BINARY;
+                    session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(op, true, ByteBuffer.wrap(f.payload())),
+                            new Sent(f.size()), next != null);
+                } else {
+                    Closing c = (Closing) item;
+                    session.close(c.code(), c.reason(), Callback.NOOP);
+                }
+            } catch (RuntimeException e) {
+                pending.clear();
+                closed.set(true);
+                session.abort();
+                return;
+            }
+            item = next;
+        }
+        if (!pending.isEmpty()) {
+            requestFlush();
+        }
+    }
+
+    /** A close queued behind the frames sent before it (an error message, then its close). */
+    private record Closing(int code, String reason) { }
 
     /** Gives a frame's place in the bounded queue back once it is written or failed. */
     private final class Sent implements Callback {
@@ -120,13 +173,15 @@ final class WsOutlet implements Outlet {
     @Override
     public void close(int code, String reason) {
         if (closed.compareAndSet(false, true)) {
-            session.close(code, reason, Callback.NOOP);
+            pending.add(new Closing(code, reason));
+            requestFlush();
         }
     }
 
     @Override
     public void abort() {
         if (closed.compareAndSet(false, true)) {
+            pending.clear();
             session.abort();
         }
     }

@@ -20,15 +20,18 @@ final class YWebrtcEndpoint extends CoreEndpoint {
     private final YWebrtcHub hub;
     private final SignalingConfig config;
     private final SignalingMetrics metrics;
+    private final WriteCoalescer writers;
     private final TokenVerifier tokens;
     private final ConnectionSlot slot;
     private String token;
     private YConnection connection;
 
-    YWebrtcEndpoint(YWebrtcHub hub, SignalingConfig config, SignalingMetrics metrics, TokenVerifier tokens, String token) {
+    YWebrtcEndpoint(YWebrtcHub hub, SignalingConfig config, SignalingMetrics metrics, WriteCoalescer writers,
+                    TokenVerifier tokens, String token) {
         this.hub = hub;
         this.config = config;
         this.metrics = metrics;
+        this.writers = writers;
         this.slot = new ConnectionSlot(metrics, NAME);
         this.tokens = tokens;
         this.token = token;
@@ -36,7 +39,7 @@ final class YWebrtcEndpoint extends CoreEndpoint {
 
     @Override
     void opened(CoreSession session) {
-        WsOutlet outlet = WsOutlet.open(session, config, metrics, config.ywebrtcPing().toMillis() * 3);
+        WsOutlet outlet = WsOutlet.open(session, config, metrics, writers, config.ywebrtcPing().toMillis() * 3);
         String t = token;
         token = null;
         if (!slot.take(config.maxConnections())) {
