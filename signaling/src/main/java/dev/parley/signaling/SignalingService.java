@@ -56,7 +56,7 @@ public final class SignalingService implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final SignalingMetrics metrics;
     private final RoomRegistry rooms;
-    private final PeerRouter router;
+    private final BusPeerRouter router;
     private final NativeHandler nativeHandler;
     private final ClusterRooms cluster;
     private final SessionMover mover;
@@ -100,6 +100,8 @@ public final class SignalingService implements AutoCloseable {
             cluster.binaryCodec(codec);
             this.mover = new SessionMover(bus.nodeId(), bus, directory, codec.mapper(), scheduler, Duration.ofMillis(1500));
             nativeHandler.cluster(cluster, mover);
+            router.onFence(mover::fenceSeen);
+            cluster.onFence(mover::fenceSeen);
         } else {
             this.cluster = null;
             this.mover = null;
