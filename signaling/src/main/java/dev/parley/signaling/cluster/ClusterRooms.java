@@ -428,7 +428,13 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
                 }
                 List<RemotePeer> truth = remote(entries);
                 if (removals) {
-                    rooms.reconcile(name, truth, NODE_LOST);
+                    java.util.Set<String> listedHere = new java.util.HashSet<>();
+                    for (RoomDirectory.Entry e : entries) {
+                        if (e.node().equals(node)) {
+                            listedHere.add(e.peerId());
+                        }
+                    }
+                    rooms.reconcile(name, truth, listedHere, NODE_LOST);
                 } else {
                     for (RemotePeer p : truth) {
                         rooms.remoteJoined(name, p);

@@ -59,6 +59,8 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
     private final LongSupplier nanos;
     private final PresenceSink presence;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock emptyLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition empty = emptyLock.newCondition();
     private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
     private final ServerMessage.Limits limits;
     private final Liveness liveness;
@@ -104,6 +106,34 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
 
     public int sessionCount() {
         return sessions.size();
+    }
+
+    private void forget(Session s) {
+        if (sessions.remove(s.sessionId(), s) && sessions.isEmpty()) {
+            emptyLock.lock();
+            try {
+                empty.signalAll();
+            } finally {
+                emptyLock.unlock();
+            }
+        }
+    }
+
+    /** Waits up to {@code max} until this node holds no session (they ended or moved); true if none is left. */
+    public boolean awaitNoSessions(java.time.Duration max) throws InterruptedException {
+        long left = max.toNanos();
+        emptyLock.lock();
+        try {
+            while (!sessions.isEmpty()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = empty.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            emptyLock.unlock();
+        }
     }
 
     public Optional<Session> session(String peerId) {
@@ -387,7 +417,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
             rooms.drop(room, s);
         }
         s.rooms().clear();
-        sessions.remove(s.sessionId(), s);
+        forget(s);
         router.unregister(s);
     }
 
@@ -490,6 +520,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         if (s == null) {
             return null;
         }
+        s.trackIds();   // a take may follow: both nodes will receive what is published meanwhile
         java.util.List<SessionMover.RoomState> rs = new ArrayList<>();
         for (String room : new ArrayList<>(s.rooms())) {
             Member member = rooms.member(room, s);
@@ -533,7 +564,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
                 rs.add(new SessionMover.RoomState(room, member.meta(), member.order(), known));
             }
         }
-        sessions.remove(s.sessionId(), s);
+        forget(s);
         router.unregister(s);
         presence.disconnect(s.presenceId());
         if (m.previous() != null) {
@@ -658,7 +689,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
                 cluster.left(room, s, reason, id);
             }
         }
-        sessions.remove(s.sessionId(), s);
+        forget(s);
         router.unregister(s);
         presence.disconnect(s.presenceId());
     }

@@ -529,11 +529,19 @@ public final class RoomRegistry {
      * the shared directory): new ones are announced, missing ones leave with {@code reason}.
      */
     public void reconcile(String name, Collection<RemotePeer> truth, String reason) {
+        reconcile(name, truth, Set.of(), reason);
+    }
+
+    /**
+     * {@link #reconcile}; {@code listedHere} are peers the directory still lists on this node: one
+     * that just moved to another node is kept until that node's listing lands.
+     */
+    public void reconcile(String name, Collection<RemotePeer> truth, Set<String> listedHere, String reason) {
         Room room = rooms.get(name);
         if (room == null) {
             return;
         }
-        Set<String> keep = new HashSet<>();
+        Set<String> keep = new HashSet<>(listedHere);
         for (RemotePeer p : truth) {
             keep.add(p.peerId());
         }

@@ -24,7 +24,7 @@ public final class Session {
     public enum State { ATTACHED, DETACHED, ARRIVING, ENDED }
 
     /** How many cluster message ids a session remembers to drop duplicates after a move. */
-    static final int SEEN_IDS = 512;
+    static final int SEEN_IDS = 256;
 
     /** A frame sent to an arriving session, numbered when its state lands. */
     private record Pending(String id, LongFunction<Frame> encode) { }
@@ -42,8 +42,12 @@ public final class Session {
     private Outlet outlet;
     private State state = State.ATTACHED;
     private ScheduledFuture<?> graceTimer;
-    /** Ids of the last cluster messages given to this session; made on first use. */
+    /**
+     * Ids of the last cluster messages given to this session, kept once a move is in sight
+     * ({@link #trackIds}, or arriving): a session that never moves never pays for them.
+     */
     private SeenIds seen;
+    private boolean tracking;
     /** While arriving: what was sent to it, in order. */
     private List<Pending> pending;
     /** Ended here because it continues on another node. */
@@ -82,12 +86,14 @@ public final class Session {
         this.buffer = new ResumeBuffer(maxBufferedFrames, maxBufferedBytes);
         this.state = State.ARRIVING;
         this.pending = new ArrayList<>();
+        this.tracking = true;
     }
 
     private void restore(Moved m) {
         buffer.restore(m.lostUpTo(), m.frames().stream().map(f -> new ResumeBuffer.Entry(f.seq(), f.frame())).toList());
         seq = m.seq();
         seen = null;
+        tracking = true;   // late copies of what the old node gave may still come in
         for (String id : m.seen()) {
             seen().add(id);
         }
@@ -150,6 +156,19 @@ public final class Session {
                 n++;
             }
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Another node asked for this session: from now on remember the ids of the cluster messages it is
+     * given, so that the new node can drop its copies of them.
+     */
+    public void trackIds() {
+        lock.lock();
+        try {
+            tracking = true;
         } finally {
             lock.unlock();
         }
@@ -251,7 +270,7 @@ public final class Session {
             if (state == State.ENDED) {
                 return false;
             }
-            if (id != null && !seen().add(id)) {
+            if (id != null && tracking && !seen().add(id)) {
                 return true;
             }
             if (state == State.ARRIVING) {
