@@ -130,6 +130,7 @@ class ClusterHandoverIT {
             });
 
             RecordingClient current = hopper;
+            List<Long> hopMillis = new java.util.ArrayList<>();
             int at = 0;
             int hops = 0;
             while (reader.read < MESSAGES) {
@@ -147,15 +148,18 @@ class ClusterHandoverIT {
                     at = 1 - at;
                     hops++;
                     current = RecordingClient.connect(client, nodes[at].ws("/v1/signal"));
+                    long t0 = System.nanoTime();
                     current.send("{\"t\":\"hello\",\"resume\":{\"sessionId\":\"" + sessionId + "\",\"resumeToken\":\""
                             + token + "\",\"lastSeq\":" + reader.lastSeq + "}}");
                     JsonNode back = current.expect("welcome");
+                    hopMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                     assertTrue(back.path("resumed").asBoolean(), "hop " + hops + " not resumed: " + back);
                     assertEquals(peer, back.path("peerId").asText());
                 }
             }
             sending.get(30, TimeUnit.SECONDS);
             assertEquals(HOP_AT.length, hops);
+            System.out.println("cross-node hand-over under load: hello{resume} -> welcome " + hopMillis + " ms");
             assertEquals(MESSAGES, reader.read);
             for (JsonNode m = sender.messages.poll(); m != null; m = sender.messages.poll()) {
                 if ("error".equals(m.path("t").asText())) {
@@ -167,6 +171,76 @@ class ClusterHandoverIT {
             assertEquals(2.0, n1.counter("parley.signaling.resumes", "outcome", "succeeded"), "hops onto n1");
         } finally {
             senderThread.shutdownNow();
+            client.stop();
+            busThreads.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aGracefulStopMovesItsSessionsWithoutLoss() throws Exception {
+        int messages = 600;
+        ExecutorService busThreads = Executors.newFixedThreadPool(4);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        WebSocketClient client = new WebSocketClient();
+        try (RedisFixture redis = new RedisFixture();
+             TestServer stopping = node(redis, "stop-1", busThreads);
+             TestServer staying = node(redis, "stay-2", busThreads)) {
+            client.start();
+            RecordingClient sender = RecordingClient.connect(client, staying.ws("/v1/signal"));
+            RecordingClient hopper = RecordingClient.connect(client, stopping.ws("/v1/signal"));
+            sender.hello();
+            JsonNode welcome = hopper.hello();
+            String peer = welcome.path("peerId").asText();
+            sender.send("{\"t\":\"join\",\"room\":\"h\"}");
+            sender.expect("joined");
+            hopper.send("{\"t\":\"join\",\"room\":\"h\"}");
+            Semaphore window = new Semaphore(WINDOW);
+            Reader reader = new Reader(window);
+            reader.accept(hopper.expect("joined"));
+            sender.await("peer-joined");
+            Future<?> sending = threads.submit(() -> {
+                for (int n = 0; n < messages; n++) {
+                    if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
+                        throw new AssertionError("the client stopped reading at " + n);
+                    }
+                    sender.send(n % 2 == 0 ? signal(peer, n) : relay(peer, n));
+                }
+                return null;
+            });
+            Future<Boolean> stop = null;
+            RecordingClient current = hopper;
+            boolean moved = false;
+            while (reader.read < messages) {
+                JsonNode m = current.messages.poll(20, TimeUnit.SECONDS);
+                assertNotNull(m, "nothing for 20 s after " + reader.read + " messages");
+                if (stop == null && reader.read == 200) {
+                    stop = threads.submit(() -> stopping.service.shutdownGracefully(Duration.ofSeconds(20)));
+                }
+                if ("bye".equals(m.path("t").asText())) {
+                    assertEquals("reconnect", m.path("action").asText());
+                    current.closed.get(10, TimeUnit.SECONDS);
+                    for (JsonNode rest = current.messages.poll(); rest != null; rest = current.messages.poll()) {
+                        reader.accept(rest);
+                    }
+                    current = RecordingClient.connect(client, staying.ws("/v1/signal"));
+                    current.send("{\"t\":\"hello\",\"resume\":{\"sessionId\":\"" + welcome.path("sessionId").asText()
+                            + "\",\"resumeToken\":\"" + welcome.path("resumeToken").asText() + "\",\"lastSeq\":"
+                            + reader.lastSeq + "}}");
+                    JsonNode back = current.expect("welcome");
+                    assertTrue(back.path("resumed").asBoolean(), back.toString());
+                    moved = true;
+                    continue;
+                }
+                reader.accept(m);
+            }
+            sending.get(30, TimeUnit.SECONDS);
+            assertTrue(moved, "the client never got bye{reconnect}");
+            assertTrue(stop.get(30, TimeUnit.SECONDS), "connections did not all close");
+            assertEquals(0, stopping.service.nativeHandler().sessionCount(), "the session moved during the drain");
+            assertEquals(messages, reader.read);
+        } finally {
+            threads.shutdownNow();
             client.stop();
             busThreads.shutdownNow();
         }
