@@ -63,11 +63,36 @@ public final class Proc implements AutoCloseable {
 
     /** User + system CPU time so far, in microseconds, from /proc/<pid>/stat. */
     public double cpuMicros() throws IOException {
+        return cpu().total();
+    }
+
+    /** CPU time so far split into user and system (kernel) time, in microseconds. */
+    public record Cpu(double user, double system) {
+        public double total() {
+            return user + system;
+        }
+
+        public Cpu minus(Cpu earlier) {
+            return new Cpu(user - earlier.user, system - earlier.system);
+        }
+    }
+
+    public Cpu cpu() throws IOException {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"), StandardCharsets.US_ASCII);
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long utime = Long.parseLong(f[11]);
         long stime = Long.parseLong(f[12]);
-        return (utime + stime) / CLK_TCK * 1_000_000;
+        return new Cpu(utime / CLK_TCK * 1_000_000, stime / CLK_TCK * 1_000_000);
+    }
+
+    /** Write-type system calls (write, writev, ...) so far, from {@code syscw} in /proc/<pid>/io. */
+    public long writeSyscalls() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "io"))) {
+            if (line.startsWith("syscw:")) {
+                return Long.parseLong(line.substring(6).trim());
+            }
+        }
+        return -1;
     }
 
     /** Resident set size in KiB, from /proc/<pid>/status. */

@@ -27,6 +27,9 @@ final class YWebrtcFanoutBench implements Benchmark {
     static final Metric P99 = new Metric("fan-out latency p99", "ms", true);
     static final Metric RATE = new Metric("deliveries per second", "msg/s", false);
     static final Metric CPU = new Metric("server CPU per delivery", "µs", true);
+    static final Metric CPU_USER = new Metric("… of which user space", "µs", true);
+    static final Metric CPU_SYSTEM = new Metric("… of which kernel (system time)", "µs", true);
+    static final Metric WRITES = new Metric("server write system calls per delivery", "calls", true);
     static final Metric LOST = new Metric("deliveries missing after 3 s", "%", true);
     static final Metric SUSTAINED = new Metric("highest sustained rate (sweep: none missing, p99 ≤ "
             + SweepStep.P99_BOUND_MS + " ms)", "deliveries/s", false);
@@ -59,7 +62,9 @@ final class YWebrtcFanoutBench implements Benchmark {
     @Override
     public Result run(BenchOptions o) throws Exception {
         int ratePerPublisher = o.quick() ? 5 : 20;
-        Duration warm = Duration.ofSeconds(o.quick() ? 1 : 8);
+        // past the first 30 s ping round: its control frames make the JIT recompile the send path, and
+        // until then the JVM's C2 compiler thread is still a fifth of the server's CPU
+        Duration warm = Duration.ofSeconds(o.quick() ? 1 : 35);
         Duration measure = Duration.ofSeconds(o.quick() ? 2 : 10);
         ensureAnchorInstalled(o.workDir());
         Comparison c = new Comparison("Parley", "y-webrtc 10.3.0 bin/server.js");
@@ -73,7 +78,7 @@ final class YWebrtcFanoutBench implements Benchmark {
                 String path;
                 Proc p;
                 if (side == Comparison.Side.OURS) {
-                    p = Proc.parley("parley-ywebrtc", o.workDir(), List.of("-Xmx512m"), parleyArgs(port));
+                    p = Proc.parley("parley-ywebrtc", o.workDir(), List.of("-Xmx512m"), fanoutArgs(port));
                     path = "/compat/y-webrtc";
                 } else {
                     p = anchor("ywebrtc-server", o.workDir(), port);
@@ -84,9 +89,12 @@ final class YWebrtcFanoutBench implements Benchmark {
                     Load load = new Load(port, path, ratePerPublisher, warm, measure);
                     load.setUp();
                     load.phase(warm, false);
-                    double cpu0 = p.cpuMicros();
+                    Proc.Cpu cpu0 = p.cpu();
+                    long writes0 = p.writeSyscalls();
                     load.phase(measure, true);
-                    double cpu = p.cpuMicros() - cpu0;
+                    Proc.Cpu split = p.cpu().minus(cpu0);
+                    long writes = p.writeSyscalls() - writes0;
+                    double cpu = split.total();
                     load.close();
                     if (load.closedEarly > 0) {
                         throw new IllegalStateException(load.closedEarly + " connections closed during the load: " + load.lastClose);
@@ -96,6 +104,9 @@ final class YWebrtcFanoutBench implements Benchmark {
                     c.add(P99, side, Stats.percentile(Arrays.copyOf(load.latencies, (int) Math.min(got, load.latencies.length)), 99) / 1e6);
                     c.add(RATE, side, got / (measure.toMillis() / 1000.0));
                     c.add(CPU, side, got == 0 ? Double.NaN : cpu / got);
+                    c.add(CPU_USER, side, got == 0 ? Double.NaN : split.user() / got);
+                    c.add(CPU_SYSTEM, side, got == 0 ? Double.NaN : split.system() / got);
+                    c.add(WRITES, side, got == 0 ? Double.NaN : writes / (double) got);
                     c.add(LOST, side, load.expected == 0 ? 0 : 100.0 * (load.expected - got) / load.expected);
                     if (!o.quick()) {
                         SweepStep best = sweep(p, port, path, sweepLog, side);
@@ -116,13 +127,19 @@ final class YWebrtcFanoutBench implements Benchmark {
                 + (PUBLISHERS * ratePerPublisher * perTopic) + " deliveries/s offered, sender included as both servers do) for "
                 + measure.toSeconds() + " s per round after a " + warm.toSeconds() + " s warm-up at the same rate. "
                 + "A publish is `{\"type\":\"publish\",\"topic\":…,\"data\":\"#T<nanos>\"}` (~70 bytes). "
-                + "Parley: parley.jar serve, -Xmx512m, /compat/y-webrtc, log level warn. Anchor: y-webrtc 10.3.0 "
+                + "Parley: parley.jar serve, -Xmx512m, /compat/y-webrtc, log level warn, --signal-rate " + SIGNAL_RATE
+                + " (the sweep's top publishers exceed the default 200 messages/s per connection; y-webrtc's "
+                + "server has no rate limit). Anchor: y-webrtc 10.3.0 "
                 + "`bin/server.js` (Node " + nodeVersion() + ", ws). Load generator: one thread, non-blocking NIO "
                 + "WebSocket client (WsNio) in the benchmark JVM.",
                 "Machine load average (1 min) " + loadBefore + " before the run and " + loadAverage() + " after: other "
                         + "work shares these 2 cores, so read the spread. Latency is from the publisher's send to the "
                         + "receipt at each subscriber, one clock (the benchmark JVM). CPU is the server process's "
-                        + "user+system time from /proc over the measured window divided by deliveries received in it. "
+                        + "user+system time from /proc over the measured window divided by deliveries received in it, and "
+                        + "split into user and kernel time; write system calls are /proc/<pid>/io syscw over the same "
+                        + "window. Each delivery is its own WebSocket message on its own TCP connection, so a server "
+                        + "that writes as soon as it can pays about one write system call per delivery, and its kernel "
+                        + "time per delivery is a floor neither server's user-space code can go below. "
                         + "Rate sweep (after each round's fixed-rate run, same server process): fresh connections, "
                         + "per-publisher rates " + java.util.Arrays.toString(SWEEP) + "/s (×" + (PUBLISHERS * perTopic)
                         + " deliveries each), " + SweepStep.WARM_S + " s warm-up + " + SweepStep.MEASURE_S + " s measured per step, stopping at "
@@ -169,6 +186,18 @@ final class YWebrtcFanoutBench implements Benchmark {
         }
         log.append(' ');
         return best;
+    }
+
+    /**
+     * The sweep's top steps have a publisher send 230 and 345 messages/s, above Parley's default
+     * per-connection rate limit (200/s; the anchor has none): raised so the sweep measures throughput.
+     */
+    static final int SIGNAL_RATE = 1000;
+
+    static List<String> fanoutArgs(int port) {
+        List<String> args = new java.util.ArrayList<>(parleyArgs(port));
+        args.addAll(List.of("--signal-rate", String.valueOf(SIGNAL_RATE)));
+        return args;
     }
 
     static List<String> parleyArgs(int port) {

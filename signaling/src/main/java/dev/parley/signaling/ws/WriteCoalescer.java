@@ -48,9 +48,13 @@ public final class WriteCoalescer implements AutoCloseable {
         }
     }
 
-    /** One writer per two cores: writes are mostly kernel time, and the readers need the other cores. */
+    /**
+     * One writer per core: a write is mostly kernel time, which runs in parallel on every core. (With
+     * one writer on 2 cores the y-webrtc fan-out at 138,000 deliveries/s kept up but with p99 208 ms,
+     * against 14 ms with two; at 8,000/s the two settings cost the same.)
+     */
     public static int defaultThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     public void start() {
