@@ -56,7 +56,7 @@ public final class SignalingService implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final SignalingMetrics metrics;
     private final RoomRegistry rooms;
-    private final PeerRouter router;
+    private final BusPeerRouter router;
     private final NativeHandler nativeHandler;
     private final ClusterRooms cluster;
     private final SessionMover mover;
@@ -100,6 +100,8 @@ public final class SignalingService implements AutoCloseable {
             cluster.binaryCodec(codec);
             this.mover = new SessionMover(bus.nodeId(), bus, directory, codec.mapper(), scheduler, Duration.ofMillis(1500));
             nativeHandler.cluster(cluster, mover);
+            router.onFence(mover::fenceSeen);
+            cluster.onFence(mover::fenceSeen);
         } else {
             this.cluster = null;
             this.mover = null;
@@ -156,11 +158,26 @@ public final class SignalingService implements AutoCloseable {
         peerjs.drain(1012);
     }
 
-    /** {@link #drain()}, then waits up to {@code timeout} for the connections to go; true if they all went. */
+    /**
+     * {@link #drain()}, then waits up to {@code timeout} for the connections to go; true if they all
+     * went. In cluster mode it then waits, within the same {@code timeout}, for the sessions to be
+     * resumed on other nodes (moved losslessly while this node still answers take-overs).
+     */
     public boolean shutdownGracefully(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         drain();
         try {
-            return metrics.awaitNoConnections(timeout);
+            boolean closed = metrics.awaitNoConnections(timeout);
+            if (cluster != null) {
+                // clients resume on other nodes: while this node still answers, their sessions move
+                // there without loss; only what is left at the deadline gets parked by close()
+                boolean moved = nativeHandler.awaitNoSessions(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                if (!moved) {
+                    LOG.info("signaling: {} sessions not resumed elsewhere during the drain; parking them",
+                            nativeHandler.sessionCount());
+                }
+            }
+            return closed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -1,5 +1,7 @@
 package dev.parley.presence.cluster;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -46,5 +48,13 @@ public interface ClusterBus extends AutoCloseable {
     interface Subscription extends AutoCloseable {
         @Override
         void close();
+
+        /**
+         * Completes once messages published from now on are sure to reach this subscription (for
+         * Redis: the SUBSCRIBE was confirmed). Already complete for an in-memory bus.
+         */
+        default CompletionStage<Void> ready() {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 }

@@ -15,6 +15,8 @@ import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -50,6 +52,8 @@ public final class RedisClusterBus implements ClusterBus {
     private final Executor executor;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, List<Handler>> topics = new ConcurrentHashMap<>();
+    /** Per topic: completes when Redis confirmed the SUBSCRIBE. */
+    private final Map<String, CompletableFuture<Void>> confirmed = new ConcurrentHashMap<>();
     private volatile boolean connected;
     private volatile boolean wasDown;
     private ClientResources resources;
@@ -123,17 +127,37 @@ public final class RedisClusterBus implements ClusterBus {
     @Override
     public Subscription subscribe(String topic, Consumer<byte[]> handler) {
         Handler h = new Handler(handler, new SerialExecutor(executor));
+        CompletableFuture<Void> ready;
         lock.lock();
         try {
             List<Handler> list = topics.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>());
             list.add(h);
             if (list.size() == 1) {
-                pubsub.async().subscribe(PREFIX + topic);
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                confirmed.put(topic, f);
+                pubsub.async().subscribe(PREFIX + topic).whenComplete((ok, err) -> {
+                    if (err != null) {
+                        f.completeExceptionally(err);
+                    } else {
+                        f.complete(null);
+                    }
+                });
             }
+            ready = confirmed.getOrDefault(topic, CompletableFuture.completedFuture(null));
         } finally {
             lock.unlock();
         }
-        return () -> unsubscribe(topic, h);
+        return new Subscription() {
+            @Override
+            public void close() {
+                unsubscribe(topic, h);
+            }
+
+            @Override
+            public CompletionStage<Void> ready() {
+                return ready;
+            }
+        };
     }
 
     private void unsubscribe(String topic, Handler h) {
@@ -142,6 +166,7 @@ public final class RedisClusterBus implements ClusterBus {
             List<Handler> list = topics.get(topic);
             if (list != null && list.remove(h) && list.isEmpty()) {
                 topics.remove(topic);
+                confirmed.remove(topic);
                 pubsub.async().unsubscribe(PREFIX + topic);
             }
         } finally {

@@ -9,6 +9,7 @@ import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ProtocolException;
 import dev.parley.signaling.room.Frame;
 import dev.parley.signaling.room.Member;
+import dev.parley.signaling.room.MessageIds;
 import dev.parley.signaling.room.RemotePeer;
 import dev.parley.signaling.room.Room;
 import dev.parley.signaling.room.RoomListener;
@@ -65,6 +66,8 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
     private volatile int quietTicks;
     private volatile boolean closed;
     private ScheduledFuture<?> ticker;
+    private final MessageIds ids;
+    private volatile Consumer<String> onFence = id -> { };
 
     public ClusterRooms(String node, ClusterBus bus, RoomDirectory directory, RoomRegistry rooms, MessageCodec codec,
                         ScheduledExecutorService scheduler, Clock clock) {
@@ -75,6 +78,7 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
         this.json = codec.mapper();
         this.scheduler = scheduler;
         this.clock = clock;
+        this.ids = new MessageIds(node);
         rooms.listener(this);
     }
 
@@ -114,10 +118,34 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
     }
 
     @Override
-    public void broadcast(String room, JsonNode d) {
-        ObjectNode e = event("c", room);
+    public void broadcast(String room, JsonNode d, String id) {
+        ObjectNode e = event("c", room).put("id", id);
         e.set("d", d);
         publish(room, e);
+    }
+
+    @Override
+    public String nextId() {
+        return ids.next();
+    }
+
+    /** Completes once this node's subscription to a room's topic is confirmed (done at once if none). */
+    public CompletionStage<Void> subscribed(String room) {
+        ClusterBus.Subscription s = topics.get(room);
+        return s == null ? CompletableFuture.completedFuture(null) : s.ready();
+    }
+
+    /**
+     * Publishes a marker on a room's topic: every node sees it after everything published there before
+     * it. This node reports it to the fence sink.
+     */
+    public void fence(String room, String fenceId) {
+        publish(room, event("f", room).put("id", fenceId));
+    }
+
+    /** Where fences seen on room topics are reported. */
+    public void onFence(Consumer<String> sink) {
+        this.onFence = sink;
     }
 
     // ---- what local sessions do ----
@@ -154,8 +182,9 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
                             done.accept(new ProtocolException(ErrorCode.ALREADY_IN_ROOM, "already in room " + room));
                         }
                         case JOINED -> {
-                            rooms.joinHeld(room, s, meta, out.order(), remote(out.members()));
-                            publish(room, event("j", room).put("p", s.peerId()).put("u", s.userId())
+                            String id = ids.next();
+                            rooms.joinHeld(room, s, meta, out.order(), remote(out.members()), id);
+                            publish(room, event("j", room).put("id", id).put("p", s.peerId()).put("u", s.userId())
                                     .put("n", node).put("ord", out.order()).set("m", meta));
                             done.accept(null);
                         }
@@ -165,12 +194,17 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
 
     /** A local session left a room (after {@link RoomRegistry#leave}). */
     public void left(String room, Session s, String reason) {
+        left(room, s, reason, null);
+    }
+
+    /** {@link #left}, the event carrying the cluster message id the local peer-left carried. */
+    public void left(String room, Session s, String reason, String id) {
         directory.leave(room, s.peerId(), node).whenComplete((v, err) -> {
             if (err != null) {
                 dirty = true;
             }
         });
-        publish(room, event("l", room).put("p", s.peerId()).put("why", reason));
+        publish(room, event("l", room).put("id", id).put("p", s.peerId()).put("why", reason));
     }
 
     /** A session that moved here is now this node's member of {@code room} (no event: the room knows it). */
@@ -184,12 +218,12 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
     }
 
     /** A text relay (unstamped encoding) from a local session to the room's members elsewhere. */
-    public void relayText(String room, String from, String to, String encoded) {
-        publish(room, event("x", room).put("f", from).put("to", to).put("e", encoded));
+    public void relayText(String room, String from, String to, String encoded, String id) {
+        publish(room, event("x", room).put("id", id).put("f", from).put("to", to).put("e", encoded));
     }
 
-    public void relayBinary(String room, String from, String to, String ch, byte[] payload) {
-        publish(room, event("b", room).put("f", from).put("to", to).put("ch", ch)
+    public void relayBinary(String room, String from, String to, String ch, byte[] payload, String id) {
+        publish(room, event("b", room).put("id", id).put("f", from).put("to", to).put("ch", ch)
                 .put("d", Base64.getEncoder().encodeToString(payload)));
     }
 
@@ -215,17 +249,25 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
             LOG.debug("bad room event on {}: {}", room, ex.toString());
             return;
         }
+        String kind = e.path("k").asText();
+        String id = text(e, "id");
+        if ("f".equals(kind)) {
+            if (id != null) {
+                onFence.accept(id);
+            }
+            return;
+        }
         if (node.equals(e.path("o").asText())) {
             return;   // our own, already applied locally
         }
-        switch (e.path("k").asText()) {
+        switch (kind) {
             case "j" -> rooms.remoteJoined(room, new RemotePeer(e.path("p").asText(), e.path("u").asText(),
                     e.get("m") == null || e.get("m").isNull() ? null : e.get("m"), e.path("n").asText(),
-                    e.path("ord").asLong()));
-            case "l" -> rooms.remoteLeft(room, e.path("p").asText(), e.path("why").asText("left"));
+                    e.path("ord").asLong()), id);
+            case "l" -> rooms.remoteLeft(room, e.path("p").asText(), e.path("why").asText("left"), id);
             case "x" -> {
                 String encoded = e.path("e").asText();
-                rooms.remoteRelay(room, e.path("f").asText(), text(e, "to"),
+                rooms.remoteRelay(room, e.path("f").asText(), text(e, "to"), id,
                         seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
             }
             case "b" -> {
@@ -233,10 +275,10 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
                 String from = e.path("f").asText();
                 String to = text(e, "to");
                 String ch = text(e, "ch");
-                rooms.remoteRelay(room, from, to, seq -> Frame.binary(
+                rooms.remoteRelay(room, from, to, id, seq -> Frame.binary(
                         codecBinary(room, from, to, ch, seq, payload), "relay"));
             }
-            case "c" -> rooms.remoteBroadcast(room, e.get("d"));
+            case "c" -> rooms.remoteBroadcast(room, e.get("d"), id);
             default -> LOG.debug("unknown room event {}", e);
         }
     }
@@ -326,7 +368,7 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
             for (RoomDirectory.RoomPeer rp : peers) {
                 // origin "" so every node, this one included, applies it
                 ObjectNode e = json.createObjectNode().put("k", "l").put("o", "").put("r", rp.room())
-                        .put("p", rp.peerId()).put("why", NODE_LOST);
+                        .put("id", ids.next()).put("p", rp.peerId()).put("why", NODE_LOST);
                 try {
                     bus.publish(ROOM_TOPIC + rp.room(), json.writeValueAsBytes(e));
                 } catch (Exception ex) {
@@ -386,7 +428,13 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
                 }
                 List<RemotePeer> truth = remote(entries);
                 if (removals) {
-                    rooms.reconcile(name, truth, NODE_LOST);
+                    java.util.Set<String> listedHere = new java.util.HashSet<>();
+                    for (RoomDirectory.Entry e : entries) {
+                        if (e.node().equals(node)) {
+                            listedHere.add(e.peerId());
+                        }
+                    }
+                    rooms.reconcile(name, truth, listedHere, NODE_LOST);
                 } else {
                     for (RemotePeer p : truth) {
                         rooms.remoteJoined(name, p);

@@ -59,6 +59,8 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
     private final LongSupplier nanos;
     private final PresenceSink presence;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock emptyLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition empty = emptyLock.newCondition();
     private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
     private final ServerMessage.Limits limits;
     private final Liveness liveness;
@@ -104,6 +106,34 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
 
     public int sessionCount() {
         return sessions.size();
+    }
+
+    private void forget(Session s) {
+        if (sessions.remove(s.sessionId(), s) && sessions.isEmpty()) {
+            emptyLock.lock();
+            try {
+                empty.signalAll();
+            } finally {
+                emptyLock.unlock();
+            }
+        }
+    }
+
+    /** Waits up to {@code max} until this node holds no session (they ended or moved); true if none is left. */
+    public boolean awaitNoSessions(java.time.Duration max) throws InterruptedException {
+        long left = max.toNanos();
+        emptyLock.lock();
+        try {
+            while (!sessions.isEmpty()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = empty.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            emptyLock.unlock();
+        }
     }
 
     public Optional<Session> session(String peerId) {
@@ -247,11 +277,12 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
             if (m instanceof ClientMessage.Join j) {
                 join(s, j);
             } else if (m instanceof ClientMessage.Leave l) {
-                if (!rooms.leave(l.room(), s, "left", true)) {
+                String id = cluster == null ? null : cluster.nextId();
+                if (!rooms.leave(l.room(), s, "left", true, id)) {
                     throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "not in room " + l.room());
                 }
                 if (cluster != null) {
-                    cluster.left(l.room(), s, "left");
+                    cluster.left(l.room(), s, "left", id);
                 }
                 presence.leaveRoom(l.room(), s.presenceId());
             } else if (m instanceof ClientMessage.Signal sig) {
@@ -291,6 +322,13 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         }
         if (h.resume() != null) {
             Session old = sessions.get(h.resume().sessionId());
+            if (old != null && old.state() == Session.State.ARRIVING) {
+                // a second resume while the first still moves the session here: leave the first alone
+                metrics.resume(false);
+                fail(c, ErrorCode.RESUME_FAILED, "session is being resumed on another connection", "hello");
+                newSession(c, principal);
+                return;
+            }
             if (old != null && Ids.constantTimeEquals(old.resumeToken(), h.resume().resumeToken())
                     && (principal.anonymous() || old.userId().equals(principal.userId()))) {
                 IceServers iceServers = ice.forUser(old.userId());
@@ -314,7 +352,20 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
                 c.resuming = true;
                 Principal p = principal;
                 ClientMessage.Resume res = h.resume();
-                mover.request(res.sessionId(), res.resumeToken(), moved -> arrive(c, p, res, moved));
+                mover.request(res.sessionId(), res.resumeToken(), new SessionMover.Arrival() {
+                    private Session arriving;
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<Void> prepare(SessionMover.MovedOut described) {
+                        arriving = prepareArrival(p, described);
+                        return arriving == null ? null : arrivalReady(arriving, described);
+                    }
+
+                    @Override
+                    public void done(SessionMover.MovedOut state) {
+                        arrive(c, p, res, state, arriving);
+                    }
+                });
                 return;
             }
             metrics.resume(false);
@@ -326,23 +377,102 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         newSession(c, principal);
     }
 
-    /** Continues, on this node, a session another node handed over (or null: nobody had it). */
-    private void arrive(NativeConnection c, Principal principal, ClientMessage.Resume res, SessionMover.MovedOut out) {
+    /**
+     * Another node holds the session a client resumes here: create it here, arriving (what is sent to
+     * it waits), subscribed to its peer topic and its rooms. Null refuses the move (another user's token,
+     * or the session is already here).
+     */
+    private Session prepareArrival(Principal principal, SessionMover.MovedOut d) {
+        Session.Moved m = d.moved();
+        if ((!principal.anonymous() && !m.principal().userId().equals(principal.userId()))
+                || sessions.containsKey(m.sessionId()) || router.local(m.peerId()).isPresent()) {
+            return null;
+        }
+        Session s = Session.arriving(m.sessionId(), m.peerId(), m.resumeToken(), m.principal(),
+                m.sessionId() + "@" + cluster.node(), config.resumeBufferMessages(), config.resumeBufferBytes());
+        sessions.put(s.sessionId(), s);
+        router.register(s);
+        for (SessionMover.RoomState r : d.rooms()) {
+            rooms.adopt(r.room(), s, r.meta(), r.order());
+        }
+        return s;
+    }
+
+    /** Completes when every topic the arriving session needs is subscribed. */
+    private java.util.concurrent.CompletionStage<Void> arrivalReady(Session s, SessionMover.MovedOut d) {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+        all.add(router.reachable(s.peerId()).toCompletableFuture());
+        for (SessionMover.RoomState r : d.rooms()) {
+            all.add(cluster.subscribed(r.room()).toCompletableFuture());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(all.toArray(java.util.concurrent.CompletableFuture[]::new));
+    }
+
+    /** Takes an arriving session out of this node without a trace (the move did not happen). */
+    private void abandon(Session s) {
+        if (!s.end()) {
+            return;
+        }
+        for (String room : new ArrayList<>(s.rooms())) {
+            rooms.drop(room, s);
+        }
+        s.rooms().clear();
+        forget(s);
+        router.unregister(s);
+    }
+
+    /**
+     * Continues, on this node, a session another node handed over or parked (or null: nobody had it).
+     * {@code arriving} is the session prepared for it here, if the holder was live.
+     */
+    private void arrive(NativeConnection c, Principal principal, ClientMessage.Resume res, SessionMover.MovedOut out,
+                        Session arriving) {
         try {
             c.resuming = false;
             if (out != null && !principal.anonymous() && !out.moved().principal().userId().equals(principal.userId())) {
                 out = null;   // resumed with another user's token: the moved session ends below
             }
+            if (out == null && arriving != null) {
+                abandon(arriving);
+            }
             if (out != null) {
-                Session s = Session.arrive(out.moved(), out.moved().sessionId() + "@" + cluster.node(),
-                        config.resumeBufferMessages(), config.resumeBufferBytes());
-                sessions.put(s.sessionId(), s);
-                router.register(s);
+                Session s;
+                if (arriving != null) {
+                    s = arriving;
+                    java.util.Set<String> moved = new java.util.HashSet<>();
+                    for (SessionMover.RoomState r : out.rooms()) {
+                        moved.add(r.room());
+                        if (!s.rooms().contains(r.room())) {
+                            rooms.adopt(r.room(), s, r.meta(), r.order());   // joined during the move
+                        }
+                    }
+                    for (String r : new ArrayList<>(s.rooms())) {
+                        if (!moved.contains(r)) {
+                            rooms.drop(r, s);   // left during the move
+                            s.rooms().remove(r);
+                        }
+                    }
+                    if (s.land(out.moved()) < 0) {
+                        abandon(s);
+                        out = null;
+                    }
+                } else {
+                    s = Session.arrive(out.moved(), out.moved().sessionId() + "@" + cluster.node(),
+                            config.resumeBufferMessages(), config.resumeBufferBytes());
+                    sessions.put(s.sessionId(), s);
+                    router.register(s);
+                    for (SessionMover.RoomState r : out.rooms()) {
+                        rooms.adopt(r.room(), s, r.meta(), r.order());
+                    }
+                }
+            }
+            if (out != null) {
+                Session s = sessions.get(out.moved().sessionId());
                 s.graceTimer(scheduler.schedule(() -> endSession(s, "timeout"), config.resumeGrace().toMillis(),
                         TimeUnit.MILLISECONDS));
                 presence.connect(s.userId(), s.presenceId());
                 for (SessionMover.RoomState r : out.rooms()) {
-                    rooms.adopt(r.room(), s, r.meta(), r.order());
+                    rooms.landed(r.room(), s, r.known());
                     cluster.adopted(r.room(), s, r.meta(), r.order());
                     presence.joinRoom(r.room(), s.userId(), s.presenceId(), PresenceMeta.of(r.meta()));
                 }
@@ -379,27 +509,62 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
      * there) and hand over its state. Null when it is not here or the token does not match.
      */
     @Override
-    public SessionMover.MovedOut handOut(String sessionId, String tokenHash) {
+    public SessionMover.MovedOut handOut(String sessionId, String tokenHash, String toNode) {
+        Session s = held(sessionId, tokenHash);
+        return s == null ? null : moveOut(s, toNode);
+    }
+
+    @Override
+    public SessionMover.MovedOut describe(String sessionId, String tokenHash) {
+        Session s = held(sessionId, tokenHash);
+        if (s == null) {
+            return null;
+        }
+        s.trackIds();   // a take may follow: both nodes will receive what is published meanwhile
+        java.util.List<SessionMover.RoomState> rs = new ArrayList<>();
+        for (String room : new ArrayList<>(s.rooms())) {
+            Member member = rooms.member(room, s);
+            if (member != null) {
+                rs.add(new SessionMover.RoomState(room, member.meta(), member.order(), null));
+            }
+        }
+        Session.Moved m = new Session.Moved(s.sessionId(), s.peerId(), s.resumeToken(), s.principal(), 0, 0,
+                java.util.List.of(), java.util.List.of(), null);
+        return new SessionMover.MovedOut(m, rs);
+    }
+
+    @Override
+    public void fence(String peerId, java.util.List<String> roomNames, String fenceId) {
+        router.fence(peerId, fenceId);
+        for (String room : roomNames) {
+            cluster.fence(room, fenceId);
+        }
+    }
+
+    /** A session held here (not arriving, not ended) whose resume token hashes to {@code tokenHash}. */
+    private Session held(String sessionId, String tokenHash) {
         Session s = sessions.get(sessionId);
         if (s == null || !Ids.constantTimeEquals(SessionMover.hash(s.resumeToken()), tokenHash)) {
             return null;
         }
-        return moveOut(s);
+        Session.State st = s.state();
+        return st == Session.State.ATTACHED || st == Session.State.DETACHED ? s : null;
     }
 
-    private SessionMover.MovedOut moveOut(Session s) {
+    private SessionMover.MovedOut moveOut(Session s, String toNode) {
         Session.Moved m = s.moveOut();
         if (m == null) {
             return null;
         }
         java.util.List<SessionMover.RoomState> rs = new ArrayList<>();
         for (String room : new ArrayList<>(s.rooms())) {
-            Member member = rooms.drop(room, s);
+            java.util.List<dev.parley.signaling.room.RemotePeer> known = rooms.view(room, s, cluster.node());
+            Member member = rooms.drop(room, s, toNode);
             if (member != null) {
-                rs.add(new SessionMover.RoomState(room, member.meta(), member.order()));
+                rs.add(new SessionMover.RoomState(room, member.meta(), member.order(), known));
             }
         }
-        sessions.remove(s.sessionId(), s);
+        forget(s);
         router.unregister(s);
         presence.disconnect(s.presenceId());
         if (m.previous() != null) {
@@ -418,7 +583,7 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
             return;
         }
         for (Session s : new ArrayList<>(sessions.values())) {
-            SessionMover.MovedOut out = moveOut(s);
+            SessionMover.MovedOut out = moveOut(s, null);
             if (out != null) {
                 mover.park(out, config.resumeGrace());
             }
@@ -473,7 +638,8 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
 
     private void signal(Session s, ClientMessage.Signal sig) throws ProtocolException {
         Optional<Session> local = router.local(sig.to());
-        if ((local.isPresent() && local.get().state() == Session.State.ENDED) || !rooms.sharesRoomWith(s, sig.to())) {
+        if ((local.isPresent() && local.get().state() == Session.State.ENDED && !local.get().movedAway())
+                || !rooms.sharesRoomWith(s, sig.to())) {
             throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + sig.to() + " is not in any of your rooms");
         }
         String encoded = codec.encode(new ServerMessage.SignalOut(s.peerId(), sig.kind().wire(), sig.data()));
@@ -488,16 +654,18 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         }
         if (r.binary() != null) {
             byte[] payload = r.binary();
-            int n = rooms.relay(r.room(), s, r.to(), seq -> Frame.binary(
+            String id = cluster == null ? null : cluster.nextId();
+            int n = rooms.relay(r.room(), s, r.to(), id, seq -> Frame.binary(
                     codec.encodeBinaryRelay(r.room(), s.peerId(), r.to(), r.ch(), seq, payload), "relay"));
             if (cluster != null && (r.to() == null || n < 0)) {
-                cluster.relayBinary(r.room(), s.peerId(), r.to(), r.ch(), payload);
+                cluster.relayBinary(r.room(), s.peerId(), r.to(), r.ch(), payload, id);
             }
         } else {
             String encoded = codec.encode(new ServerMessage.RelayOut(r.room(), s.peerId(), r.to(), r.ch(), r.d()));
-            int n = rooms.relay(r.room(), s, r.to(), seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
+            String id = cluster == null ? null : cluster.nextId();
+            int n = rooms.relay(r.room(), s, r.to(), id, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "relay"));
             if (cluster != null && (r.to() == null || n < 0)) {
-                cluster.relayText(r.room(), s.peerId(), r.to(), encoded);
+                cluster.relayText(r.room(), s.peerId(), r.to(), encoded, id);
             }
         }
     }
@@ -516,11 +684,12 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
             return;
         }
         for (String room : new ArrayList<>(s.rooms())) {
-            if (rooms.leave(room, s, reason, false) && cluster != null) {
-                cluster.left(room, s, reason);
+            String id = cluster == null ? null : cluster.nextId();
+            if (rooms.leave(room, s, reason, false, id) && cluster != null) {
+                cluster.left(room, s, reason, id);
             }
         }
-        sessions.remove(s.sessionId(), s);
+        forget(s);
         router.unregister(s);
         presence.disconnect(s.presenceId());
     }

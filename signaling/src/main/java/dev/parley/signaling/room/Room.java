@@ -17,6 +17,8 @@ public final class Room {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Map<String, RemotePeer> remote = new LinkedHashMap<>();
+    /** Peers that left while a member was arriving from another node (reason, message id), if any. */
+    private Map<String, String[]> departed;
     private int pending;
     private long nextOrder;
     private boolean closed;
@@ -50,6 +52,18 @@ public final class Room {
 
     void pending(int delta) {
         pending += delta;
+    }
+
+    /** Departures seen while a member was arriving, guarded by {@link #lock()}; made on first use. */
+    Map<String, String[]> departed() {
+        if (departed == null) {
+            departed = new LinkedHashMap<>();
+        }
+        return departed;
+    }
+
+    boolean hasDeparted() {
+        return departed != null && !departed.isEmpty();
     }
 
     long nextOrder() {

@@ -7,8 +7,16 @@ public interface RoomListener {
 
     void closed(String room);
 
-    /** An operator broadcast to a room this node holds (cluster mode forwards it to the other nodes). */
-    default void broadcast(String room, com.fasterxml.jackson.databind.JsonNode d) {
+    /**
+     * An operator broadcast to a room this node holds (cluster mode forwards it to the other nodes),
+     * with the cluster message id its local deliveries carried.
+     */
+    default void broadcast(String room, com.fasterxml.jackson.databind.JsonNode d, String id) {
+    }
+
+    /** A cluster-wide id for a message about to be delivered here and published (null: single node). */
+    default String nextId() {
+        return null;
     }
 
     RoomListener NONE = new RoomListener() {

@@ -91,7 +91,7 @@ public final class RoomRegistry {
                 closeIfIdle(room);
                 throw new ProtocolException(ErrorCode.ROOM_FULL, "room " + name + " has " + maxPeers + " peers already");
             }
-            admit(room, session, meta, room.nextOrder(), List.of());
+            admit(room, session, meta, room.nextOrder(), List.of(), null);
         } finally {
             room.lock().unlock();
         }
@@ -141,6 +141,12 @@ public final class RoomRegistry {
      * {@code order}; {@code others} are the room's members on other nodes at that moment.
      */
     public void joinHeld(String name, Session session, JsonNode meta, long order, Collection<RemotePeer> others) {
+        joinHeld(name, session, meta, order, others, null);
+    }
+
+    /** {@link #joinHeld}, the members' {@code peer-joined} carrying cluster message id {@code id}. */
+    public void joinHeld(String name, Session session, JsonNode meta, long order, Collection<RemotePeer> others,
+                         String id) {
         Room room = lockOpen(name);
         try {
             room.pending(-1);
@@ -148,13 +154,14 @@ public final class RoomRegistry {
                 closeIfIdle(room);
                 return;
             }
-            admit(room, session, meta, order, others);
+            admit(room, session, meta, order, others, id);
         } finally {
             room.lock().unlock();
         }
     }
 
-    private void admit(Room room, Session session, JsonNode meta, long order, Collection<RemotePeer> others) {
+    private void admit(Room room, Session session, JsonNode meta, long order, Collection<RemotePeer> others,
+                       String id) {
         String name = room.name();
         for (RemotePeer p : others) {
             if (!room.members().containsKey(p.peerId())) {
@@ -168,7 +175,7 @@ public final class RoomRegistry {
             all.add(new Entry(other, m.session().userId(), m.meta(), m.order()));
             String encoded = codec.encode(new ServerMessage.PeerJoined(name, session.peerId(), session.userId(),
                     meta, Polite.toward(other, session.peerId())));
-            m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
+            m.session().deliver(id, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
         }
         for (RemotePeer p : room.remote().values()) {
             all.add(new Entry(p.peerId(), p.userId(), p.meta(), p.order()));
@@ -187,6 +194,11 @@ public final class RoomRegistry {
 
     /** Removes a session from a room; the others get {@code peer-left{reason}}. False if it was not there. */
     public boolean leave(String name, Session session, String reason, boolean tellSelf) {
+        return leave(name, session, reason, tellSelf, null);
+    }
+
+    /** {@link #leave}, the members' {@code peer-left} carrying cluster message id {@code id}. */
+    public boolean leave(String name, Session session, String reason, boolean tellSelf, String id) {
         Room room = rooms.get(name);
         session.rooms().remove(name);
         if (room == null) {
@@ -199,7 +211,7 @@ public final class RoomRegistry {
             }
             String encoded = codec.encode(new ServerMessage.PeerLeft(name, session.peerId(), reason));
             for (Member m : room.members().values()) {
-                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
+                m.session().deliver(id, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
             }
             if (tellSelf) {
                 String left = codec.encode(new ServerMessage.Left(name, reason));
@@ -217,6 +229,14 @@ public final class RoomRegistry {
      * its place). Returns its membership, or null.
      */
     public Member drop(String name, Session session) {
+        return drop(name, session, null);
+    }
+
+    /**
+     * {@link #drop}; with {@code toNode} the session stays known here as a member on that node, so
+     * what this node's members send it from now on goes through the bus.
+     */
+    public Member drop(String name, Session session, String toNode) {
         Room room = rooms.get(name);
         if (room == null) {
             return null;
@@ -224,6 +244,10 @@ public final class RoomRegistry {
         room.lock().lock();
         try {
             Member m = room.members().remove(session.peerId());
+            if (m != null && toNode != null && !room.members().isEmpty()) {
+                room.remote().put(session.peerId(), new RemotePeer(session.peerId(), session.userId(), m.meta(),
+                        toNode, m.order()));
+            }
             closeIfIdle(room);
             return m;
         } finally {
@@ -244,12 +268,95 @@ public final class RoomRegistry {
     }
 
     /**
+     * A session that moved here landed: {@code known} are the room's other members as the old node
+     * knew them (so the client knows them). Those this node has not heard of become remote members
+     * silently; those that left while the session was arriving, unseen here, get their
+     * {@code peer-left} now.
+     */
+    public void landed(String name, Session session, Collection<RemotePeer> known) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock().lock();
+        try {
+            if (!room.members().containsKey(session.peerId())) {
+                return;
+            }
+            for (RemotePeer p : known) {
+                if (p.peerId().equals(session.peerId()) || room.members().containsKey(p.peerId())
+                        || room.remote().containsKey(p.peerId())) {
+                    continue;
+                }
+                String[] gone = room.hasDeparted() ? room.departed().get(p.peerId()) : null;
+                if (gone != null) {
+                    String encoded = codec.encode(new ServerMessage.PeerLeft(name, p.peerId(), gone[0]));
+                    session.deliver(gone[1], seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
+                } else {
+                    room.remote().put(p.peerId(), p);
+                }
+            }
+            if (room.hasDeparted() && room.members().values().stream()
+                    .noneMatch(m -> m.session().state() == Session.State.ARRIVING)) {
+                room.departed().clear();
+            }
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** A local session's membership of a room, or null. */
+    public Member member(String name, Session session) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return null;
+        }
+        room.lock().lock();
+        try {
+            Member m = room.members().get(session.peerId());
+            return m != null && m.session() == session ? m : null;
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /** The other members of a room as this node knows them (local ones as members of {@code node}). */
+    public List<RemotePeer> view(String name, Session except, String node) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return List.of();
+        }
+        room.lock().lock();
+        try {
+            List<RemotePeer> out = new ArrayList<>();
+            for (Member m : room.members().values()) {
+                if (m.session() != except) {
+                    out.add(new RemotePeer(m.peerId(), m.session().userId(), m.meta(), node, m.order()));
+                }
+            }
+            out.addAll(room.remote().values());
+            return out;
+        } finally {
+            room.lock().unlock();
+        }
+    }
+
+    /**
      * Sends a relay to every other local member (or to {@code to} only), in room order.
      *
      * @param encode builds the recipient's frame for its seq
      * @return the number of local recipients, or -1 when {@code to} is a member on another node
      */
     public int relay(String name, Session from, String to, LongFunction<Frame> encode)
+            throws ProtocolException {
+        return relay(name, from, to, null, encode);
+    }
+
+    /**
+     * {@link #relay} of a message with cluster id {@code id}; also -1 when {@code to} just moved to
+     * another node (its session here has ended), so that the caller publishes it.
+     */
+    public int relay(String name, Session from, String to, String id, LongFunction<Frame> encode)
             throws ProtocolException {
         Room room = rooms.get(name);
         if (room == null) {
@@ -269,13 +376,12 @@ public final class RoomRegistry {
                     }
                     throw new ProtocolException(ErrorCode.PEER_GONE, "peer " + to + " is not in room " + name);
                 }
-                target.session().deliver(encode);
-                return 1;
+                return target.session().deliver(id, encode) ? 1 : -1;
             }
             int n = 0;
             for (Member m : members.values()) {
                 if (m.session() != from) {
-                    m.session().deliver(encode);
+                    m.session().deliver(id, encode);
                     n++;
                 }
             }
@@ -292,13 +398,14 @@ public final class RoomRegistry {
             return 0;
         }
         String encoded = codec.encode(message);
+        String id = listener.nextId();
         room.lock().lock();
         try {
             for (Member m : room.members().values()) {
-                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), message.type()));
+                m.session().deliver(id, seq -> Frame.text(MessageCodec.stamp(encoded, seq), message.type()));
             }
             if (message instanceof ServerMessage.Broadcast b && !room.remote().isEmpty()) {
-                listener.broadcast(name, b.d());
+                listener.broadcast(name, b.d(), id);
             }
             return room.members().size() + room.remote().size();
         } finally {
@@ -310,6 +417,11 @@ public final class RoomRegistry {
 
     /** A peer on another node joined: local members get {@code peer-joined} unless it was known. */
     public void remoteJoined(String name, RemotePeer p) {
+        remoteJoined(name, p, null);
+    }
+
+    /** {@link #remoteJoined} of an event with cluster message id {@code id}. */
+    public void remoteJoined(String name, RemotePeer p, String id) {
         Room room = rooms.get(name);
         if (room == null) {
             return;
@@ -323,7 +435,7 @@ public final class RoomRegistry {
             for (Member m : room.members().values()) {
                 String encoded = codec.encode(new ServerMessage.PeerJoined(name, p.peerId(), p.userId(), p.meta(),
                         Polite.toward(m.peerId(), p.peerId())));
-                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
+                m.session().deliver(id, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-joined"));
             }
         } finally {
             room.lock().unlock();
@@ -332,6 +444,11 @@ public final class RoomRegistry {
 
     /** A peer on another node left: local members get {@code peer-left{reason}} if it was known. */
     public void remoteLeft(String name, String peerId, String reason) {
+        remoteLeft(name, peerId, reason, null);
+    }
+
+    /** {@link #remoteLeft} of an event with cluster message id {@code id}. */
+    public void remoteLeft(String name, String peerId, String reason, String id) {
         Room room = rooms.get(name);
         if (room == null) {
             return;
@@ -339,11 +456,16 @@ public final class RoomRegistry {
         room.lock().lock();
         try {
             if (room.remote().remove(peerId) == null) {
+                if (!room.members().containsKey(peerId) && room.members().values().stream()
+                        .anyMatch(m -> m.session().state() == Session.State.ARRIVING)) {
+                    // unknown here, maybe known to the arriving member: told when it lands
+                    room.departed().put(peerId, new String[] {reason, id});
+                }
                 return;
             }
             String encoded = codec.encode(new ServerMessage.PeerLeft(name, peerId, reason));
             for (Member m : room.members().values()) {
-                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
+                m.session().deliver(id, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "peer-left"));
             }
         } finally {
             room.lock().unlock();
@@ -352,6 +474,11 @@ public final class RoomRegistry {
 
     /** An operator broadcast made on another node: every local member gets it. */
     public void remoteBroadcast(String name, JsonNode d) {
+        remoteBroadcast(name, d, null);
+    }
+
+    /** {@link #remoteBroadcast} of an event with cluster message id {@code id}. */
+    public void remoteBroadcast(String name, JsonNode d, String id) {
         Room room = rooms.get(name);
         if (room == null) {
             return;
@@ -360,7 +487,7 @@ public final class RoomRegistry {
         room.lock().lock();
         try {
             for (Member m : room.members().values()) {
-                m.session().deliver(seq -> Frame.text(MessageCodec.stamp(encoded, seq), "broadcast"));
+                m.session().deliver(id, seq -> Frame.text(MessageCodec.stamp(encoded, seq), "broadcast"));
             }
         } finally {
             room.lock().unlock();
@@ -369,6 +496,11 @@ public final class RoomRegistry {
 
     /** A relay from a peer on another node: to {@code to} if it is local, else to every local member. */
     public void remoteRelay(String name, String from, String to, LongFunction<Frame> encode) {
+        remoteRelay(name, from, to, null, encode);
+    }
+
+    /** {@link #remoteRelay} of a relay with cluster message id {@code id}. */
+    public void remoteRelay(String name, String from, String to, String id, LongFunction<Frame> encode) {
         Room room = rooms.get(name);
         if (room == null) {
             return;
@@ -378,13 +510,13 @@ public final class RoomRegistry {
             if (to != null) {
                 Member target = room.members().get(to);
                 if (target != null) {
-                    target.session().deliver(encode);
+                    target.session().deliver(id, encode);
                 }
                 return;
             }
             for (Member m : room.members().values()) {
                 if (!m.peerId().equals(from)) {
-                    m.session().deliver(encode);
+                    m.session().deliver(id, encode);
                 }
             }
         } finally {
@@ -397,11 +529,19 @@ public final class RoomRegistry {
      * the shared directory): new ones are announced, missing ones leave with {@code reason}.
      */
     public void reconcile(String name, Collection<RemotePeer> truth, String reason) {
+        reconcile(name, truth, Set.of(), reason);
+    }
+
+    /**
+     * {@link #reconcile}; {@code listedHere} are peers the directory still lists on this node: one
+     * that just moved to another node is kept until that node's listing lands.
+     */
+    public void reconcile(String name, Collection<RemotePeer> truth, Set<String> listedHere, String reason) {
         Room room = rooms.get(name);
         if (room == null) {
             return;
         }
-        Set<String> keep = new HashSet<>();
+        Set<String> keep = new HashSet<>(listedHere);
         for (RemotePeer p : truth) {
             keep.add(p.peerId());
         }

@@ -12,12 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A real redis-server on a free 127.0.0.1 port, started as a child process and stopped by its PID. */
-final class RedisFixture implements AutoCloseable {
+public final class RedisFixture implements AutoCloseable {
 
     final int port;
     private final Process process;
 
-    RedisFixture() throws Exception {
+    public RedisFixture() throws Exception {
         String exe = findOnPath("redis-server");
         if (exe == null) {
             throw new IllegalStateException("redis-server is not installed (apt-get install -y redis-server)");
@@ -37,7 +37,7 @@ final class RedisFixture implements AutoCloseable {
         }
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
