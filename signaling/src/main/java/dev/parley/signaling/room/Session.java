@@ -24,7 +24,7 @@ public final class Session {
     public enum State { ATTACHED, DETACHED, ARRIVING, ENDED }
 
     /** How many cluster message ids a session remembers to drop duplicates after a move. */
-    static final int SEEN_IDS = 256;
+    static final int SEEN_IDS = 1024;
 
     /** A frame sent to an arriving session, numbered when its state lands. */
     private record Pending(String id, LongFunction<Frame> encode) { }
