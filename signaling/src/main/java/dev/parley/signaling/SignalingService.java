@@ -109,6 +109,9 @@ public final class SignalingService implements AutoCloseable {
         this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
                 config.maxConnections(), System::nanoTime);
         this.peerjsKeys = new PeerjsKeys(config.peerjsKey(), tokens);
+        if (directory != null && directory.peerjsIds() != null && bus.isDistributed()) {
+            peerjs.cluster(bus, directory.peerjsIds(), config.maxFrameBytes());
+        }
         metrics.gauge("rooms", rooms::roomCount);
         metrics.gauge("ywebrtc.topics", ywebrtc::topicCount);
         metrics.gauge("sessions", nativeHandler::sessionCount);
