@@ -25,7 +25,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * else waits for it. A frame's bytes are encoded once ({@link Frame#payload()}) and shared by every
  * connection it is sent to; each send only wraps them.
  */
-final class WsOutlet implements Outlet {
+final class WsOutlet implements Outlet, WriteCoalescer.Flushable {
 
     private static final byte[] PING = {'p'};
     /** Items one flush hands to Jetty before yielding the writer to other connections. */
@@ -38,7 +38,6 @@ final class WsOutlet implements Outlet {
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     /** Frames (and at most one {@link Closing}) not yet handed to Jetty, in send order. */
     private final Queue<Object> pending = new ConcurrentLinkedQueue<>();
-    private final WriteCoalescer.Flushable flush = this::flushNow;
     private final int maxMessages;
     private final long maxBytes;
     private final AtomicInteger queued = new AtomicInteger();
@@ -91,7 +90,7 @@ final class WsOutlet implements Outlet {
 
     private void requestFlush() {
         if (flushRequested.compareAndSet(false, true)) {
-            writers.request(writer, flush);
+            writers.request(writer, this);
         }
     }
 
@@ -102,7 +101,8 @@ final class WsOutlet implements Outlet {
      * asks for another flush. At most {@link #MAX_DRAIN} items per turn, so one busy connection does
      * not hold up the writer's others.
      */
-    private void flushNow() {
+    @Override
+    public void flushNow() {
         flushRequested.set(false);
         Object item = pending.poll();
         for (int n = 1; item != null; n++) {

@@ -60,55 +60,38 @@ class WsOutletTest {
     @Test
     void aLoneFrameIsWrittenAtOnce() throws Exception {
         writers.start();
-        WsOutlet out = new WsOutlet(session, metrics, writers, 10, 10_000);
+        WsOutlet out = outlet(10);
         assertTrue(out.send(Frame.text("a", "t")));
         assertEquals("text:a:flush", calls.poll(5, TimeUnit.SECONDS));
     }
 
     @Test
     void framesQueuedWhileTheWriterIsBusyGoOutTogetherInOrder() throws Exception {
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        writers.start();
-        writers.request(0, () -> {
-            busy.countDown();
-            await(release);
-        });
-        assertTrue(busy.await(5, TimeUnit.SECONDS));
-        WsOutlet out = new WsOutlet(session, metrics, writers, 10, 10_000);
+        CountDownLatch release = holdTheWriter();
+        WsOutlet out = outlet(10);
         out.send(Frame.text("1", "t"));
         out.send(Frame.text("2", "t"));
         out.send(Frame.text("3", "t"));
         release.countDown();
         // all but the last batched: Jetty writes the three with the last one's single gathered write
-        assertEquals("text:1:batch", calls.poll(5, TimeUnit.SECONDS));
-        assertEquals("text:2:batch", calls.poll(5, TimeUnit.SECONDS));
-        assertEquals("text:3:flush", calls.poll(5, TimeUnit.SECONDS));
+        assertCalls("text:1:batch", "text:2:batch", "text:3:flush");
     }
 
     @Test
     void anErrorThenItsCloseLeaveInThatOrder() throws Exception {
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        writers.start();
-        writers.request(0, () -> {
-            busy.countDown();
-            await(release);
-        });
-        assertTrue(busy.await(5, TimeUnit.SECONDS));
-        WsOutlet out = new WsOutlet(session, metrics, writers, 10, 10_000);
+        CountDownLatch release = holdTheWriter();
+        WsOutlet out = outlet(10);
         out.send(Frame.text("{\"type\":\"error\"}", "error"));
         out.close(1008, "policy");
         assertFalse(out.send(Frame.text("late", "t")), "nothing is accepted after close");
         release.countDown();
-        assertEquals("text:{\"type\":\"error\"}:batch", calls.poll(5, TimeUnit.SECONDS));
-        assertEquals("close:1008", calls.poll(5, TimeUnit.SECONDS));
+        assertCalls("text:{\"type\":\"error\"}:batch", "close:1008");
     }
 
     @Test
     void aConsumerThatDoesNotReadIsDroppedAtTheBoundAndLosesItsQueue() throws Exception {
         writers.start();
-        WsOutlet out = new WsOutlet(session, metrics, writers, 3, 10_000);
+        WsOutlet out = outlet(3);
         boolean[] lost = new boolean[1];
         out.onLost(() -> lost[0] = true);
         for (int i = 0; i < 3; i++) {
@@ -125,7 +108,7 @@ class WsOutletTest {
     @Test
     void writtenFramesGiveTheirPlaceBack() throws Exception {
         writers.start();
-        WsOutlet out = new WsOutlet(session, metrics, writers, 2, 10_000);
+        WsOutlet out = outlet(2);
         for (int i = 0; i < 10; i++) {
             assertTrue(out.send(Frame.text("m" + i, "t")), "frame " + i);
             calls.poll(5, TimeUnit.SECONDS);
@@ -134,6 +117,29 @@ class WsOutletTest {
                 unwritten.clear();
             }
         }
+    }
+
+    private WsOutlet outlet(int maxMessages) {
+        return new WsOutlet(session, metrics, writers, maxMessages, 10_000);
+    }
+
+    private void assertCalls(String... expected) throws InterruptedException {
+        for (String e : expected) {
+            assertEquals(e, calls.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Starts the writer and keeps it busy until the returned latch is counted down. */
+    private CountDownLatch holdTheWriter() throws InterruptedException {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        writers.start();
+        writers.request(0, () -> {
+            busy.countDown();
+            await(release);
+        });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        return release;
     }
 
     private static void await(CountDownLatch latch) {
