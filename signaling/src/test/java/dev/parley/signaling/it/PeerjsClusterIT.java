@@ -14,9 +14,21 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * /compat/peerjs/ on two nodes sharing a real redis-server (bus + directory): the PeerJS realm
- * spans the nodes. Protocol level, with the recording client speaking PeerJS's socket protocol.
+ * spans the nodes. The unmodified peerjs client in two headless Chromium pages, one per node, and
+ * protocol-level checks with the recording client speaking PeerJS's socket protocol.
  */
 class PeerjsClusterIT {
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void peerjsDataConnectionBetweenChromiumPagesOnTwoNodes() throws Exception {
+        try (RedisNodes nodes = new RedisNodes(SignalingConfig.defaults(), true)) {
+            NodeProject.Result r = NodeProject.node(120, "peerjs-chromium.mjs", "http://127.0.0.1:" + nodes.n1.port(),
+                    "/compat/peerjs/", "http://127.0.0.1:" + nodes.n2.port());
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("PASS"), r.output());
+        }
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final SignalingConfig CONFIG = SignalingConfig.defaults()

@@ -83,6 +83,7 @@ public final class PeerjsHub implements AutoCloseable {
     /** Bus channel announcing "id attached on node". */
     public static final String ATTACHED_TOPIC = "parley.peerjs.attached";
     private static final char SEP = '\u001f';
+    private static final Set<String> FORWARDED = Set.of("OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE");
     private ClusterBus bus;
     private PeerjsDirectory directory;
     private String node;
@@ -403,7 +404,7 @@ public final class PeerjsHub implements AutoCloseable {
                 String type = m.path("t").asText();
                 String dst = m.path("d").asText(null);
                 String encoded = m.path("e").asText(null);
-                if (dst == null || encoded == null || type.isEmpty()) {
+                if (dst == null || encoded == null || !FORWARDED.contains(type)) {
                     metrics.error("peerjs-bus-malformed");
                     return;
                 }
