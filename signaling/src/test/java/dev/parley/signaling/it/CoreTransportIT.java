@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.signaling.SignalingConfig;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,25 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * and in order, and one published frame reaches every subscriber with the same bytes.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class CoreTransportIT {
-
-    private TestServer server;
-    private WebSocketClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        client = new WebSocketClient();
-        client.setMaxTextMessageSize(1 << 20);
-        client.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        client.stop();
-        if (server != null) {
-            server.close();
-        }
-    }
+class CoreTransportIT extends ServerFixture {
 
     @Test
     void aHelloSentInThreeFragmentsIsWelcomed() throws Exception {

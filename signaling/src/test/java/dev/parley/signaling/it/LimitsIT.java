@@ -16,36 +16,12 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.websocket.api.ExtensionConfig;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Every limit of PROTOCOL.md: frame size, rate, rooms, peers, connections, hello timeout, slow consumers. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class LimitsIT {
-
-    private TestServer server;
-    private WebSocketClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        client = new WebSocketClient();
-        client.setMaxTextMessageSize(1 << 20);
-        client.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        client.stop();
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private RecordingClient connect() throws Exception {
-        return RecordingClient.connect(client, server.ws("/v1/signal"));
-    }
+class LimitsIT extends ServerFixture {
 
     @Test
     void oversizeFrameClosesWith1009() throws Exception {

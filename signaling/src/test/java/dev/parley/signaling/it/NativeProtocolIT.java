@@ -15,36 +15,12 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The native protocol of PROTOCOL.md against a real Jetty on 127.0.0.1. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class NativeProtocolIT {
-
-    private TestServer server;
-    private WebSocketClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        client = new WebSocketClient();
-        client.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        client.stop();
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private RecordingClient connect() throws Exception {
-        return RecordingClient.connect(client, server.ws("/v1/signal"));
-    }
+class NativeProtocolIT extends ServerFixture {
 
     private static String join(String room) {
         return "{\"t\":\"join\",\"room\":\"" + room + "\",\"meta\":{\"name\":\"x\"}}";
