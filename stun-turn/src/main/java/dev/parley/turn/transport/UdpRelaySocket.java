@@ -10,9 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 
-/** One allocation's relayed transport address: a UDP socket on the relay IP. */
+/**
+ * One allocation's relayed transport address: a UDP socket on the relay IP. Reads one datagram per
+ * wake-up: the selector is level-triggered, so a socket with more queued is reported again on the next
+ * select, and the read that would only find the queue empty (EAGAIN) is never made. A relay socket
+ * typically holds one datagram when it wakes up, so reading until empty cost a second, failing
+ * {@code recvfrom} per relayed peer packet.
+ */
 final class UdpRelaySocket implements RelayEndpoint, IoHandler {
-    private static final int BATCH = 16;
 
     private final DatagramChannel channel;
     private final int port;
@@ -52,20 +57,15 @@ final class UdpRelaySocket implements RelayEndpoint, IoHandler {
 
     @Override
     public void onReady(SelectionKey k, long now) throws IOException {
-        for (int i = 0; i < BATCH; i++) {
-            in.clear().position(RelayPath.HEADROOM);
-            in.limit(in.capacity() - 4);
-            SocketAddress src = channel.receive(in);
-            if (src == null) {
-                return;
-            }
-            if (allocation == null || allocation.isClosed()) {
-                continue;
-            }
-            int n = in.position() - RelayPath.HEADROOM;
-            in.limit(in.capacity());
-            relay.fromPeer(allocation, (InetSocketAddress) src, in, n, now);
+        in.clear().position(RelayPath.HEADROOM);
+        in.limit(in.capacity() - 4);
+        SocketAddress src = channel.receive(in);
+        if (src == null || allocation == null || allocation.isClosed()) {
+            return;
         }
+        int n = in.position() - RelayPath.HEADROOM;
+        in.limit(in.capacity());
+        relay.fromPeer(allocation, (InetSocketAddress) src, in, n, now);
     }
 
     @Override
