@@ -1,11 +1,12 @@
 // Two headless Chromium pages open a PeerJS data connection through a PeerJS server, using the
-// unmodified peerjs npm client. Usage: node peerjs-chromium.mjs http://127.0.0.1:PORT /compat/peerjs/
+// unmodified peerjs npm client. Usage: node peerjs-chromium.mjs http://127.0.0.1:PORT /compat/peerjs/ [http://127.0.0.1:PORT2]
+// With the third argument bob's page uses that server (another node of the same cluster).
 // Prints "PASS ..." and exits 0, or the failure and exits 1. Traffic stays on this machine.
 import { chromium } from 'playwright-core'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
-const [base, peerPath] = process.argv.slice(2)
+const [base, peerPath, bobBase = base] = process.argv.slice(2)
 if (!base || !peerPath) {
   console.error('usage: node peerjs-chromium.mjs <http-base> <peerjs-path>')
   process.exit(2)
@@ -26,10 +27,10 @@ const browser = await chromium.launch({
     '--allow-loopback-in-peer-connection']
 })
 try {
-  const open = async (id) => {
+  const open = async (id, pageBase) => {
     const page = await browser.newPage()
     page.on('console', (m) => { if (m.type() === 'error') console.log(`[${id}] ${m.text()}`) })
-    await page.goto(base + peerPath) // same origin as the server: the origin check passes
+    await page.goto(pageBase + peerPath) // same origin as the server: the origin check passes
     await page.addScriptTag({ path: bundle })
     const opened = await page.evaluate(({ id, peerPath }) => new Promise((resolve, reject) => {
       const peer = new window.Peer(id, {
@@ -49,8 +50,8 @@ try {
   }
 
   const suffix = Math.random().toString(36).slice(2, 8)
-  const a = await open('alice-' + suffix)
-  const b = await open('bob-' + suffix)
+  const a = await open('alice-' + suffix, base)
+  const b = await open('bob-' + suffix, bobBase)
   const reply = await b.evaluate((target) => new Promise((resolve, reject) => {
     const conn = window.peer.connect(target, { reliable: true })
     conn.on('open', () => conn.send('hello from bob'))
@@ -60,7 +61,7 @@ try {
   if (reply !== 'echo:hello from bob') fail('bob got ' + JSON.stringify(reply))
   const got = await a.evaluate(() => window.received)
   if (got.length !== 1 || got[0] !== 'hello from bob') fail('alice got ' + JSON.stringify(got))
-  console.log('PASS data connection alice<->bob: ' + reply)
+  console.log('PASS data connection alice<->bob' + (bobBase !== base ? ' (bob on ' + bobBase + ')' : '') + ': ' + reply)
 } finally {
   await browser.close()
 }

@@ -107,10 +107,13 @@ public final class SignalingService implements AutoCloseable {
             this.mover = null;
         }
         this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(),
-                config.maxRoomsPerSession(), System::nanoTime);
+                config.maxRoomsPerSession(), System::nanoTime, bus, config.maxFrameBytes());
         this.peerjs = new PeerjsHub(codec.mapper(), metrics, scheduler, config.peerjsExpire(), config.peerjsAlive(),
                 config.maxConnections(), System::nanoTime);
         this.peerjsKeys = new PeerjsKeys(config.peerjsKey(), tokens);
+        if (directory != null && directory.peerjsIds() != null && bus.isDistributed()) {
+            peerjs.cluster(bus, directory.peerjsIds(), config.maxFrameBytes());
+        }
         metrics.gauge("rooms", rooms::roomCount);
         metrics.gauge("ywebrtc.topics", ywebrtc::topicCount);
         metrics.gauge("sessions", nativeHandler::sessionCount);

@@ -60,6 +60,11 @@ public interface RoomDirectory extends AutoCloseable {
     /** Takes (reads and deletes) a parked session's state; null when there is none. */
     CompletionStage<String> unpark(String sessionId);
 
+    /** The cluster-wide PeerJS id table on the same store, or null when there is none (in memory). */
+    default dev.parley.signaling.compat.peerjs.PeerjsDirectory peerjsIds() {
+        return null;
+    }
+
     @Override
     void close();
 }

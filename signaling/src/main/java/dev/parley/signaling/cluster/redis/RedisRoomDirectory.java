@@ -2,6 +2,7 @@ package dev.parley.signaling.cluster.redis;
 
 import dev.parley.presence.redis.RedisClients;
 import dev.parley.signaling.cluster.RoomDirectory;
+import dev.parley.signaling.compat.peerjs.PeerjsDirectory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -68,6 +69,7 @@ public final class RedisRoomDirectory implements RoomDirectory {
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
     private RedisAsyncCommands<String, String> redis;
+    private RedisPeerjsDirectory peerjs;
 
     public RedisRoomDirectory(String uri, Duration leaseTtl) {
         this.uri = uri;
@@ -80,6 +82,16 @@ public final class RedisRoomDirectory implements RoomDirectory {
         client = RedisClients.client(uri, resources);
         connection = client.connect();
         redis = connection.async();
+        peerjs = new RedisPeerjsDirectory(redis, PEERJS_TTL);
+    }
+
+    /** How long a PeerJS id outlives its node's last refresh (a third of it between refreshes). */
+    static final Duration PEERJS_TTL = Duration.ofSeconds(15);
+
+    /** The cluster-wide PeerJS realm, on this directory's connection (after {@link #start()}). */
+    @Override
+    public PeerjsDirectory peerjsIds() {
+        return peerjs;
     }
 
     @Override

@@ -7,6 +7,8 @@ public final class PeerjsClient {
 
     final String id;
     final String token;
+    /** Cluster only: SHA-256 of the token, what the directory compares. */
+    String tokenHash;
     Outlet outlet;
     long lastPingNanos;
 

@@ -3,18 +3,25 @@ package dev.parley.signaling.compat.peerjs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.presence.cluster.ClusterBus;
+import dev.parley.presence.fanout.SerialExecutor;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.room.Frame;
 import dev.parley.signaling.room.Outlet;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +42,11 @@ import java.util.function.LongSupplier;
  *       sender after the expire timeout (5 s). {@code LEAVE} without {@code dst} removes the sender.</li>
  *   <li>{@code HEARTBEAT} keeps the id alive; an id silent for the alive timeout is closed and freed.</li>
  * </ul>
+ * With {@link #cluster} (Redis) the realm spans nodes: a new id is claimed in the
+ * {@link PeerjsDirectory} before {@code OPEN} (another token holding it on any node gets
+ * {@code ID-TAKEN}); a message for an id held by another node is published on that node's channel
+ * {@value #NODE_TOPIC}{@code <node>}; an id connected nowhere is queued here as on one node, and
+ * when it attaches on some node ({@value #ATTACHED_TOPIC}) the queue is forwarded there.
  */
 public final class PeerjsHub implements AutoCloseable {
 
@@ -66,6 +78,20 @@ public final class PeerjsHub implements AutoCloseable {
     private final LongSupplier nanos;
     private ScheduledFuture<?> sweeper;
 
+    /** Bus channel of one node's PeerJS traffic. */
+    public static final String NODE_TOPIC = "parley.peerjs.node.";
+    /** Bus channel announcing "id attached on node". */
+    public static final String ATTACHED_TOPIC = "parley.peerjs.attached";
+    private static final char SEP = '\u001f';
+    private static final Set<String> FORWARDED = Set.of("OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE");
+    private ClusterBus bus;
+    private PeerjsDirectory directory;
+    private String node;
+    private Executor serial;
+    private final List<ClusterBus.Subscription> subscriptions = new ArrayList<>();
+    private ScheduledFuture<?> refresher;
+    private int maxBusBytes = 64 * 1024 + 1024;
+
     public PeerjsHub(ObjectMapper mapper, SignalingMetrics metrics, ScheduledExecutorService scheduler, Duration expire,
                      Duration alive, int concurrentLimit, LongSupplier nanos) {
         this.mapper = mapper;
@@ -77,9 +103,28 @@ public final class PeerjsHub implements AutoCloseable {
         this.nanos = nanos;
     }
 
+    /**
+     * Makes the realm cluster-wide (call before {@link #start()}): ids in {@code directory}, messages
+     * for other nodes' ids over {@code bus}, which must be distributed. Bus messages are at most
+     * {@code maxFrameBytes} plus a small header.
+     */
+    public void cluster(ClusterBus bus, PeerjsDirectory directory, int maxFrameBytes) {
+        this.bus = bus;
+        this.directory = directory;
+        this.node = bus.nodeId();
+        this.serial = new SerialExecutor(scheduler);
+        this.maxBusBytes = maxFrameBytes + 1024;
+    }
+
     public void start() {
         long period = Math.max(50, Math.min(1000, expire.toMillis() / 5));
         sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        if (directory != null) {
+            subscriptions.add(bus.subscribe(NODE_TOPIC + node, this::onNodeMessage));
+            subscriptions.add(bus.subscribe(ATTACHED_TOPIC, this::onAttached));
+            long every = Math.max(100, directory.ttl().toMillis() / 3);
+            refresher = scheduler.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** A fresh id for {@code GET /{key}/id}. */
@@ -117,6 +162,7 @@ public final class PeerjsHub implements AutoCloseable {
         }
         Outlet previous = null;
         PeerjsClient client;
+        boolean claim = false;
         lock.lock();
         try {
             if (drainCode != 0) {
@@ -142,13 +188,14 @@ public final class PeerjsHub implements AutoCloseable {
                 }
                 client = new PeerjsClient(id, token, outlet, nanos.getAsLong());
                 clients.put(id, client);
-            }
-            outlet.send(Frame.text("{\"type\":\"OPEN\"}", "peerjs-OPEN"));
-            Queue q = queues.remove(id);
-            if (q != null) {
-                for (Queued m : q.messages) {
-                    outlet.send(Frame.text(m.encoded(), m.type()));
+                if (directory != null) {
+                    // OPEN once the cluster agrees the id is ours
+                    client.tokenHash = sha256(token);
+                    claim = true;
                 }
+            }
+            if (!claim) {
+                open(client);
             }
         } finally {
             lock.unlock();
@@ -156,7 +203,71 @@ public final class PeerjsHub implements AutoCloseable {
         if (previous != null && previous != outlet) {
             previous.close(1000, "re-attached elsewhere");
         }
+        if (claim) {
+            PeerjsClient c = client;
+            directory.claim(id, client.tokenHash, node)
+                    .whenComplete((out, err) -> serial.execute(() -> claimed(c, out, err)));
+        }
         return client;
+    }
+
+    /** OPEN, then what was queued for the id (under {@code lock}). */
+    private void open(PeerjsClient client) {
+        client.outlet.send(Frame.text("{\"type\":\"OPEN\"}", "peerjs-OPEN"));
+        Queue q = queues.remove(client.id);
+        if (q != null) {
+            for (Queued m : q.messages) {
+                client.outlet.send(Frame.text(m.encoded(), m.type()));
+            }
+        }
+    }
+
+    /** The directory's answer to a new id: OPEN, or ID-TAKEN when another token holds it on some node. */
+    private void claimed(PeerjsClient client, PeerjsDirectory.Claim out, Throwable err) {
+        Outlet refused = null;
+        lock.lock();
+        try {
+            if (clients.get(client.id) != client || client.outlet == null) {
+                if (out != null && out.granted() && !clients.containsKey(client.id)) {
+                    directory.release(client.id, node);   // it left while we asked
+                }
+                return;
+            }
+            if (err == null && !out.granted()) {
+                clients.remove(client.id);
+                refused = client.outlet;
+                client.outlet = null;
+            } else {
+                // granted, or Redis unreachable: the id works on this node (re-claimed on refresh)
+                open(client);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refused != null) {
+            metrics.error("peerjs-id-taken");
+            refused.send(Frame.text("{\"type\":\"ID-TAKEN\",\"payload\":{\"msg\":\"ID is taken\"}}", "peerjs-ID-TAKEN"));
+            refused.close(1000, "ID is taken");
+            return;
+        }
+        if (err == null) {
+            bus.publish(ATTACHED_TOPIC, (node + SEP + client.id).getBytes(StandardCharsets.UTF_8));
+            if (out.previousNode() != null && !out.previousNode().equals(node)) {
+                // the same token re-attached here: the old node drops its stale socket
+                publishTo(out.previousNode(), mapper.createObjectNode().put("k", "mv").put("id", client.id));
+            }
+        } else {
+            metrics.error("peerjs-directory-unreachable");
+        }
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void onMessage(PeerjsClient client, String text) {
@@ -200,8 +311,16 @@ public final class PeerjsHub implements AutoCloseable {
         if (payload != null) {
             out.set("payload", payload);
         }
-        String encoded = out.toString();
+        deliver(type, src, dst, out.toString(), true);
+    }
+
+    /**
+     * Sends to a local id; else, with {@code mayRoute} in a cluster, to the node holding it; else
+     * queues it here (OFFER/ANSWER/CANDIDATE) or drops it (LEAVE/EXPIRE).
+     */
+    private void deliver(String type, String src, String dst, String encoded, boolean mayRoute) {
         Outlet failed = null;
+        boolean elsewhere = false;
         lock.lock();
         try {
             PeerjsClient target = dst == null ? null : clients.get(dst);
@@ -210,6 +329,8 @@ public final class PeerjsHub implements AutoCloseable {
                     return;
                 }
                 failed = target.outlet;
+            } else if (dst != null && mayRoute && directory != null) {
+                elsewhere = true;   // routed below, outside the lock
             } else if (dst != null && !type.equals("LEAVE") && !type.equals("EXPIRE")) {
                 Queue q = queues.computeIfAbsent(dst, d -> {
                     Queue nq = new Queue();
@@ -229,12 +350,134 @@ public final class PeerjsHub implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (elsewhere) {
+            route(type, src, dst, encoded);
+            return;
+        }
         // the destination's socket is dead: close it and tell the sender to stop trying
         if (failed != null) {
             failed.close(1000, "peer dead");
         }
         if (!type.equals("LEAVE") && src != null) {
             transmit("LEAVE", dst, src, null);
+        }
+    }
+
+    /**
+     * Asks the directory where {@code dst} is; lookups complete in the order they were sent (one
+     * Redis connection) and their results run on one serial executor, so a sender's order holds.
+     */
+    private void route(String type, String src, String dst, String encoded) {
+        directory.locate(dst).whenComplete((at, err) -> serial.execute(() -> {
+            if (err == null && at != null && !at.equals(node)) {
+                publishTo(at, mapper.createObjectNode().put("k", "m").put("t", type).put("s", src).put("d", dst)
+                        .put("e", encoded));
+            } else {
+                deliver(type, src, dst, encoded, false);   // connected nowhere (or Redis away): as on one node
+            }
+        }));
+    }
+
+    private void publishTo(String toNode, ObjectNode m) {
+        byte[] bytes = m.toString().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > maxBusBytes) {
+            metrics.error("peerjs-bus-oversize");
+            return;
+        }
+        bus.publish(NODE_TOPIC + toNode, bytes);
+    }
+
+    /** A message for one of this node's ids, or word that one of them re-attached elsewhere. */
+    private void onNodeMessage(byte[] bytes) {
+        JsonNode m;
+        try {
+            m = bytes.length > maxBusBytes ? null : mapper.readTree(bytes);
+        } catch (Exception e) {
+            m = null;
+        }
+        if (m == null || !m.isObject()) {
+            metrics.error("peerjs-bus-malformed");
+            return;
+        }
+        switch (m.path("k").asText()) {
+            case "m" -> {
+                String type = m.path("t").asText();
+                String dst = m.path("d").asText(null);
+                String encoded = m.path("e").asText(null);
+                if (dst == null || encoded == null || !FORWARDED.contains(type)) {
+                    metrics.error("peerjs-bus-malformed");
+                    return;
+                }
+                metrics.in("peerjs-remote-" + type);
+                deliver(type, m.path("s").asText(null), dst, encoded, false);
+            }
+            case "mv" -> {
+                Outlet stale = null;
+                lock.lock();
+                try {
+                    PeerjsClient c = clients.remove(m.path("id").asText());
+                    if (c != null) {
+                        stale = c.outlet;
+                        c.outlet = null;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (stale != null) {
+                    stale.close(1000, "re-attached elsewhere");
+                }
+            }
+            default -> metrics.error("peerjs-bus-malformed");
+        }
+    }
+
+    /** An id attached on some node: what this node queued for it goes there. */
+    private void onAttached(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int sep = text.indexOf(SEP);
+        if (sep <= 0 || sep == text.length() - 1) {
+            metrics.error("peerjs-bus-malformed");
+            return;
+        }
+        String at = text.substring(0, sep);
+        String id = text.substring(sep + 1);
+        if (at.equals(node)) {
+            return;
+        }
+        Queue q;
+        lock.lock();
+        try {
+            q = queues.remove(id);
+        } finally {
+            lock.unlock();
+        }
+        if (q != null) {
+            for (Queued m : q.messages) {
+                publishTo(at, mapper.createObjectNode().put("k", "m").put("t", m.type().substring("peerjs-".length()))
+                        .put("s", m.src()).put("d", id).put("e", m.encoded()));
+            }
+        }
+    }
+
+    /** Keeps this node's ids alive in the directory (and writes them back after a Redis restart). */
+    private void refresh() {
+        Map<String, String> mine = new HashMap<>();
+        lock.lock();
+        try {
+            for (PeerjsClient c : clients.values()) {
+                if (c.tokenHash != null && c.outlet != null) {
+                    mine.put(c.id, c.tokenHash);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!mine.isEmpty()) {
+            directory.refresh(mine, node).whenComplete((v, err) -> {
+                if (err != null) {
+                    metrics.error("peerjs-directory-unreachable");
+                }
+            });
         }
     }
 
@@ -253,6 +496,9 @@ public final class PeerjsHub implements AutoCloseable {
         PeerjsClient c = clients.remove(id);
         if (c != null) {
             c.outlet = null;
+            if (directory != null) {
+                directory.release(id, node);   // a no-op if another node holds it by now
+            }
         }
     }
 
@@ -296,6 +542,9 @@ public final class PeerjsHub implements AutoCloseable {
                     c.outlet = null;
                     queues.remove(c.id);
                     ci.remove();
+                    if (directory != null) {
+                        directory.release(c.id, node);
+                    }
                 }
             }
         } finally {
@@ -331,6 +580,11 @@ public final class PeerjsHub implements AutoCloseable {
         if (sweeper != null) {
             sweeper.cancel(false);
         }
+        if (refresher != null) {
+            refresher.cancel(false);
+        }
+        subscriptions.forEach(ClusterBus.Subscription::close);
+        subscriptions.clear();
         lock.lock();
         try {
             clients.clear();

@@ -3,10 +3,12 @@ package dev.parley.signaling.compat.ywebrtc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.presence.cluster.ClusterBus;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.room.Frame;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,14 @@ import java.util.function.LongSupplier;
  * topics a client may subscribe and publish to. A connection holds at most
  * {@code maxTopicsPerConnection} topics (the native protocol's rooms-per-session limit) of at most
  * {@value #MAX_TOPIC_CHARS} characters; excess subscriptions are ignored.
+ *
+ * <p>With a distributed {@link ClusterBus} (Redis) topics span nodes: a node subscribes the bus
+ * channel {@value #BUS_PREFIX}{@code <topic>} while it has local subscribers, delivers a publish to
+ * its own subscribers directly and sends it once on the bus for the others (it skips its own copy
+ * when the bus hands it back). Nodes announce their subscriber count per topic on the same channel
+ * when it changes and every ping interval, so {@code clients} counts the subscribers on every node
+ * (remote counts as last announced; a silent node's count is dropped after
+ * {@value #STALE_PINGS} ping intervals). With the in-memory bus nothing of this runs.
  */
 public final class YWebrtcHub implements AutoCloseable {
 
@@ -40,7 +50,18 @@ public final class YWebrtcHub implements AutoCloseable {
         final ReentrantLock lock = new ReentrantLock();
         final Set<YConnection> subscribers = new LinkedHashSet<>();
         boolean removed;
+        /** Distributed bus only: this node's subscription, other nodes' announced counts and their sum. */
+        ClusterBus.Subscription busSubscription;
+        Map<String, RemoteCount> remote;
+        int remoteClients;
     }
+
+    private record RemoteCount(int count, long seenNanos) { }
+
+    /** Bus channel prefix of a topic. */
+    public static final String BUS_PREFIX = "parley.ywebrtc.";
+    /** Ping intervals after which a node that stopped announcing no longer counts in {@code clients}. */
+    static final int STALE_PINGS = 3;
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<YConnection> connections = ConcurrentHashMap.newKeySet();
@@ -51,13 +72,27 @@ public final class YWebrtcHub implements AutoCloseable {
     private final LongSupplier nanos;
     private final String pong;
     private final int maxTopicsPerConnection;
+    private final ClusterBus bus;
+    private final boolean distributed;
+    private final int maxFrameBytes;
     private ScheduledFuture<?> pinger;
 
     /** Longest topic name accepted (longer ones are ignored, like any other malformed input). */
     public static final int MAX_TOPIC_CHARS = 128;
 
+    /** A single-node hub (no bus). */
     public YWebrtcHub(ObjectMapper mapper, SignalingMetrics metrics, ScheduledExecutorService scheduler,
                       Duration pingInterval, int maxTopicsPerConnection, LongSupplier nanos) {
+        this(mapper, metrics, scheduler, pingInterval, maxTopicsPerConnection, nanos, null, 64 * 1024);
+    }
+
+    /** A hub whose topics span every node on {@code bus} when it is distributed; bus messages carry at most {@code maxFrameBytes}. */
+    public YWebrtcHub(ObjectMapper mapper, SignalingMetrics metrics, ScheduledExecutorService scheduler,
+                      Duration pingInterval, int maxTopicsPerConnection, LongSupplier nanos, ClusterBus bus,
+                      int maxFrameBytes) {
+        this.bus = bus;
+        this.distributed = bus != null && bus.isDistributed();
+        this.maxFrameBytes = maxFrameBytes;
         this.maxTopicsPerConnection = maxTopicsPerConnection;
         this.mapper = mapper;
         this.metrics = metrics;
@@ -156,8 +191,16 @@ public final class YWebrtcHub implements AutoCloseable {
                 if (t.removed) {
                     continue;
                 }
-                t.subscribers.add(c);
+                boolean added = t.subscribers.add(c);
                 c.topics.add(name);
+                if (distributed && added) {
+                    boolean first = t.busSubscription == null;
+                    if (first) {
+                        t.remote = new HashMap<>();
+                        t.busSubscription = bus.subscribe(BUS_PREFIX + name, bytes -> onBus(name, bytes));
+                    }
+                    announce(name, t.subscribers.size(), first);
+                }
                 return;
             } finally {
                 t.lock.unlock();
@@ -173,10 +216,17 @@ public final class YWebrtcHub implements AutoCloseable {
         }
         t.lock.lock();
         try {
-            t.subscribers.remove(c);
+            boolean removed = t.subscribers.remove(c);
             if (t.subscribers.isEmpty()) {
                 t.removed = true;
                 topics.remove(name, t);
+            }
+            if (distributed && removed) {
+                announce(name, t.subscribers.size(), false);
+                if (t.removed && t.busSubscription != null) {
+                    t.busSubscription.close();
+                    t.busSubscription = null;
+                }
             }
         } finally {
             t.lock.unlock();
@@ -185,18 +235,122 @@ public final class YWebrtcHub implements AutoCloseable {
 
     private void publish(String name, ObjectNode m) {
         Topic t = topics.get(name);
+        if (t != null) {
+            t.lock.lock();
+            try {
+                m.put("clients", t.subscribers.size() + t.remoteClients);
+                Frame f = Frame.text(m.toString(), "y-publish");
+                for (YConnection r : t.subscribers) {
+                    r.outlet.send(f);
+                }
+            } finally {
+                t.lock.unlock();
+            }
+        }
+        if (distributed) {
+            // outside the topic lock: one connection's publishes arrive here one at a time, in order
+            byte[] payload = TopicBusMessage.encode(new TopicBusMessage.Publish(bus.nodeId(), m.toString()));
+            if (payload.length > maxFrameBytes + 256) {
+                metrics.error("y-bus-oversize");
+                return;
+            }
+            bus.publish(BUS_PREFIX + name, payload);
+        }
+    }
+
+    private void announce(String name, int count, boolean ask) {
+        bus.publish(BUS_PREFIX + name, TopicBusMessage.encode(new TopicBusMessage.Count(bus.nodeId(), count, ask)));
+    }
+
+    /** A message on a topic's bus channel (serial per topic, never on an I/O thread). */
+    void onBus(String name, byte[] bytes) {
+        TopicBusMessage msg = TopicBusMessage.decode(bytes, maxFrameBytes + 256);
+        if (msg == null) {
+            metrics.error("y-bus-malformed");
+            return;
+        }
+        if (msg.origin().equals(bus.nodeId())) {
+            return;   // our own: delivered locally when it was sent
+        }
+        Topic t = topics.get(name);
         if (t == null) {
             return;
         }
+        if (msg instanceof TopicBusMessage.Publish p) {
+            ObjectNode m;
+            try {
+                JsonNode n = mapper.readTree(p.json());
+                if (n == null || !n.isObject()) {
+                    return;
+                }
+                m = (ObjectNode) n;
+            } catch (Exception e) {
+                metrics.error("y-bus-malformed");
+                return;
+            }
+            t.lock.lock();
+            try {
+                m.put("clients", t.subscribers.size() + t.remoteClients);
+                Frame f = Frame.text(m.toString(), "y-publish");
+                for (YConnection r : t.subscribers) {
+                    r.outlet.send(f);
+                }
+            } finally {
+                t.lock.unlock();
+            }
+            return;
+        }
+        TopicBusMessage.Count c = (TopicBusMessage.Count) msg;
+        int mine = -1;
         t.lock.lock();
         try {
-            m.put("clients", t.subscribers.size());
-            Frame f = Frame.text(m.toString(), "y-publish");
-            for (YConnection r : t.subscribers) {
-                r.outlet.send(f);
+            if (t.removed || t.remote == null) {
+                return;
+            }
+            if (c.count() == 0) {
+                t.remote.remove(c.origin());
+            } else {
+                t.remote.put(c.origin(), new RemoteCount(c.count(), nanos.getAsLong()));
+            }
+            t.remoteClients = sum(t.remote);
+            if (c.ask()) {
+                mine = t.subscribers.size();
             }
         } finally {
             t.lock.unlock();
+        }
+        if (mine > 0) {
+            announce(name, mine, false);
+        }
+    }
+
+    private static int sum(Map<String, RemoteCount> remote) {
+        int n = 0;
+        for (RemoteCount r : remote.values()) {
+            n += r.count();
+        }
+        return n;
+    }
+
+    /** Every ping interval: re-announce this node's counts and forget nodes that went quiet. */
+    private void refreshCounts() {
+        long staleBefore = nanos.getAsLong() - STALE_PINGS * pingInterval.toNanos();
+        for (Map.Entry<String, Topic> e : topics.entrySet()) {
+            Topic t = e.getValue();
+            int mine;
+            t.lock.lock();
+            try {
+                if (t.removed || t.remote == null) {
+                    continue;
+                }
+                if (t.remote.values().removeIf(r -> r.seenNanos() - staleBefore < 0)) {
+                    t.remoteClients = sum(t.remote);
+                }
+                mine = t.subscribers.size();
+            } finally {
+                t.lock.unlock();
+            }
+            announce(e.getKey(), mine, false);
         }
     }
 
@@ -210,6 +364,9 @@ public final class YWebrtcHub implements AutoCloseable {
 
     /** Upstream's 30 s ping: a connection that did not answer the previous ping is closed. */
     private void pingAll() {
+        if (distributed) {
+            refreshCounts();
+        }
         List<YConnection> dead = new ArrayList<>();
         for (YConnection c : connections) {
             if (!c.pongReceived) {
@@ -238,6 +395,17 @@ public final class YWebrtcHub implements AutoCloseable {
     public void close() {
         if (pinger != null) {
             pinger.cancel(false);
+        }
+        for (Topic t : topics.values()) {
+            t.lock.lock();
+            try {
+                if (t.busSubscription != null) {
+                    t.busSubscription.close();
+                    t.busSubscription = null;
+                }
+            } finally {
+                t.lock.unlock();
+            }
         }
         topics.clear();
         connections.clear();

@@ -14,7 +14,7 @@ import java.time.Instant;
 /** A real redis-server on a free 127.0.0.1 port, started as a child process and stopped by its PID. */
 public final class RedisFixture implements AutoCloseable {
 
-    final int port;
+    public final int port;
     private final Process process;
 
     public RedisFixture() throws Exception {
@@ -67,6 +67,25 @@ public final class RedisFixture implements AutoCloseable {
                 throw new IOException("LLEN answered " + line);
             }
             return Long.parseLong(line.substring(1));
+        }
+    }
+
+    /** PUBSUB NUMSUB of one channel: how many connections (nodes) subscribe it. */
+    public long numsub(String channel) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            byte[] c = channel.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = s.getOutputStream();
+            out.write(("*3\r\n$6\r\nPUBSUB\r\n$6\r\nNUMSUB\r\n$" + c.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(c);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith(":")) {
+                    return Long.parseLong(line.substring(1));
+                }
+            }
+            throw new IOException("PUBSUB NUMSUB gave no count");
         }
     }
 
