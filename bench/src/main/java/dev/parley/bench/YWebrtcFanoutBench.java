@@ -305,9 +305,15 @@ final class YWebrtcFanoutBench implements Benchmark {
                 long soonest = end;
                 for (int i = 0; i < PUBLISHERS; i++) {
                     if (next[i] <= now) {
+                        // the stamp decides whether a receiver counts the publish: one stamp for both, so
+                        // a publish stamped after the window is not counted as sent (it was "missing")
+                        long stamp = System.nanoTime();
+                        if (stamp >= end) {
+                            break;
+                        }
                         WsNio.Conn p = pubs.get(i);
                         ws.sendText(p, "{\"type\":\"publish\",\"topic\":\"bench-" + p.tag + "\",\"data\":\"#T"
-                                + String.format("%019d", System.nanoTime()) + "\"}");
+                                + String.format("%019d", stamp) + "\"}");
                         sent++;
                         next[i] += interval;
                     }
