@@ -236,16 +236,7 @@ public final class YWebrtcHub implements AutoCloseable {
     private void publish(String name, ObjectNode m) {
         Topic t = topics.get(name);
         if (t != null) {
-            t.lock.lock();
-            try {
-                m.put("clients", t.subscribers.size() + t.remoteClients);
-                Frame f = Frame.text(m.toString(), "y-publish");
-                for (YConnection r : t.subscribers) {
-                    r.outlet.send(f);
-                }
-            } finally {
-                t.lock.unlock();
-            }
+            deliverLocally(t, m);
         }
         if (distributed) {
             // outside the topic lock: one connection's publishes arrive here one at a time, in order
@@ -255,6 +246,20 @@ public final class YWebrtcHub implements AutoCloseable {
                 return;
             }
             bus.publish(BUS_PREFIX + name, payload);
+        }
+    }
+
+    /** Sends a publish to this node's subscribers of {@code t}, with {@code clients} counted over every node. */
+    private static void deliverLocally(Topic t, ObjectNode m) {
+        t.lock.lock();
+        try {
+            m.put("clients", t.subscribers.size() + t.remoteClients);
+            Frame f = Frame.text(m.toString(), "y-publish");
+            for (YConnection r : t.subscribers) {
+                r.outlet.send(f);
+            }
+        } finally {
+            t.lock.unlock();
         }
     }
 
@@ -288,16 +293,7 @@ public final class YWebrtcHub implements AutoCloseable {
                 metrics.error("y-bus-malformed");
                 return;
             }
-            t.lock.lock();
-            try {
-                m.put("clients", t.subscribers.size() + t.remoteClients);
-                Frame f = Frame.text(m.toString(), "y-publish");
-                for (YConnection r : t.subscribers) {
-                    r.outlet.send(f);
-                }
-            } finally {
-                t.lock.unlock();
-            }
+            deliverLocally(t, m);
             return;
         }
         TopicBusMessage.Count c = (TopicBusMessage.Count) msg;
