@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Prometheus meters under {@code parley.turn.*}. The per-packet counters are plain fields written only by
- * the I/O loop and read (relaxed) at scrape time, so the relay path does no atomic operations.
+ * the I/O loop and read (relaxed) at scrape time, so the relay path does no atomic operations; the
+ * public methods that change them are for the I/O loop thread only.
  */
 public final class TurnMetrics {
     private final MeterRegistry registry;
@@ -31,6 +32,12 @@ public final class TurnMetrics {
     long packetsToClient;
     long bytesToClient;
     long dropped;
+    private long udpViaListener;
+    private long udpViaConnected;
+    private long connectedOpened;
+    private long connectedClosed;
+    private long connectedFailed;
+    private long connectedOverLimit;
 
     public TurnMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,6 +59,18 @@ public final class TurnMetrics {
         FunctionCounter.builder("parley.turn.relayed.bytes", this, m -> m.bytesToClient)
                 .tag("direction", "to_client").register(registry);
         FunctionCounter.builder("parley.turn.relayed.dropped", this, m -> m.dropped).register(registry);
+        FunctionCounter.builder("parley.turn.udp.datagrams", this, m -> m.udpViaListener)
+                .tag("socket", "listener").register(registry);
+        FunctionCounter.builder("parley.turn.udp.datagrams", this, m -> m.udpViaConnected)
+                .tag("socket", "connected").register(registry);
+        Gauge.builder("parley.turn.udp.connected.active", this, m -> m.connectedOpened - m.connectedClosed)
+                .register(registry);
+        FunctionCounter.builder("parley.turn.udp.connected.promotions", this, m -> m.connectedOpened)
+                .tag("result", "opened").register(registry);
+        FunctionCounter.builder("parley.turn.udp.connected.promotions", this, m -> m.connectedFailed)
+                .tag("result", "failed").register(registry);
+        FunctionCounter.builder("parley.turn.udp.connected.promotions", this, m -> m.connectedOverLimit)
+                .tag("result", "over_limit").register(registry);
     }
 
     public void allocationCreated() {
@@ -91,6 +110,35 @@ public final class TurnMetrics {
         allocationsActive = allocations;
         permissionsActive = permissions;
         channelsActive = channels;
+    }
+
+    /** A datagram from a UDP client read on the shared listener ({@code connected} false) or on its own socket. */
+    public void udpDatagram(boolean connected) {
+        if (connected) {
+            udpViaConnected++;
+        } else {
+            udpViaListener++;
+        }
+    }
+
+    /** A relaying UDP client got its own connected socket. */
+    public void connectedOpened() {
+        connectedOpened++;
+    }
+
+    /** A client's connected socket was closed (its allocation ended, or the socket failed). */
+    public void connectedClosed() {
+        connectedClosed++;
+    }
+
+    /** Opening a connected socket failed (e.g. EMFILE); the client stays on the listener. */
+    public void connectedFailed() {
+        connectedFailed++;
+    }
+
+    /** The connected-socket limit was reached; the client stays on the listener. */
+    public void connectedOverLimit() {
+        connectedOverLimit++;
     }
 
     public long packetsToPeer() {

@@ -58,6 +58,12 @@ public final class TurnRuntime implements AutoCloseable {
 
     public static TurnRuntime start(TurnConfig config, TurnMetrics metrics, Authenticator authenticator,
                                     SSLContext sslContext, Clock clock) throws IOException {
+        return start(config, metrics, authenticator, sslContext, clock, ConnectedUdp.forThisHost());
+    }
+
+    /** With an explicit policy for per-client connected UDP sockets (tests). */
+    static TurnRuntime start(TurnConfig config, TurnMetrics metrics, Authenticator authenticator,
+                             SSLContext sslContext, Clock clock, ConnectedUdp connectedUdp) throws IOException {
         NioLoop loop = new NioLoop("parley-turn-io");
         DatagramChannel udpChannel = null;
         ServerSocketChannel tcpChannel = null;
@@ -68,7 +74,13 @@ public final class TurnRuntime implements AutoCloseable {
                 udpChannel = DatagramChannel.open();
                 udpChannel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
                 udpChannel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+                // bound without SO_REUSEPORT, so the port is ours alone (a second server on it fails to
+                // start, and an ephemeral port is never one another reuseport socket holds); set afterwards,
+                // it lets the per-client connected sockets join this one's reuseport group
                 udpChannel.bind(new InetSocketAddress(config.bindAddress(), config.turnPort()));
+                if (connectedUdp.enabled()) {
+                    udpChannel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
                 int port = ((InetSocketAddress) udpChannel.getLocalAddress()).getPort();
                 tcpChannel = ServerSocketChannel.open();
                 tcpChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -114,7 +126,8 @@ public final class TurnRuntime implements AutoCloseable {
                     clock);
 
             udpChannel.configureBlocking(false);
-            loop.register(udpChannel, SelectionKey.OP_READ, new UdpListener(udpChannel, handler, relay));
+            loop.register(udpChannel, SelectionKey.OP_READ,
+                    new UdpListener(udpChannel, handler, relay, metrics, loop, connectedUdp));
             tcpChannel.configureBlocking(false);
             long idle = config.streamIdleTimeout().toNanos();
             loop.register(tcpChannel, SelectionKey.OP_ACCEPT,
@@ -190,6 +203,11 @@ public final class TurnRuntime implements AutoCloseable {
     /** Asks the loop to expire allocations, permissions and channels. */
     public void sweep() {
         loop.execute(() -> handler.sweep(System.nanoTime()));
+    }
+
+    /** Like {@link #sweep} as if the time were {@code nowNanos} (tests: expiry without waiting). */
+    void sweepAt(long nowNanos) {
+        loop.execute(() -> handler.sweep(nowNanos));
     }
 
     @Override

@@ -21,16 +21,16 @@ import org.ice4j.attribute.RealmAttribute;
 import org.ice4j.attribute.XorPeerAddressAttribute;
 import org.ice4j.message.Message;
 
-/** A small STUN/TURN client over UDP built from ice4j's message factory and our codec, for tests. */
-final class StunTestClient implements AutoCloseable {
-    final DatagramSocket socket;
+/** A small STUN/TURN client over UDP built from ice4j's message factory and our codec, for tests (also the transport package's). */
+public final class StunTestClient implements AutoCloseable {
+    public final DatagramSocket socket;
     private final InetSocketAddress server;
     String realm;
     String nonce;
     private String username;
     byte[] key;
 
-    StunTestClient(InetSocketAddress server) throws IOException {
+    public StunTestClient(InetSocketAddress server) throws IOException {
         this(server, InetAddress.getLoopbackAddress());
     }
 
@@ -40,7 +40,7 @@ final class StunTestClient implements AutoCloseable {
         socket.setSoTimeout(500);
     }
 
-    void credentials(String user, String password, String realmName) {
+    public void credentials(String user, String password, String realmName) {
         username = user;
         key = LongTermKeys.key(user, realmName, password);
     }
@@ -69,13 +69,13 @@ final class StunTestClient implements AutoCloseable {
     }
 
     /** Sends {@code m} unauthenticated. */
-    StunCodec.Decoded plain(Message m) throws Exception {
+    public StunCodec.Decoded plain(Message m) throws Exception {
         tid(m);
         return exchange(StunCodec.encode(m, null));
     }
 
     /** Sends {@code m} with USERNAME/REALM/NONCE and MESSAGE-INTEGRITY, learning realm and nonce on 401/438. */
-    StunCodec.Decoded authed(Message m) throws Exception {
+    public StunCodec.Decoded authed(Message m) throws Exception {
         for (int round = 0; round < 3; round++) {
             if (nonce == null) {
                 learn(plain(m));
@@ -114,7 +114,7 @@ final class StunTestClient implements AutoCloseable {
         nonce = new String(na.getNonce(), StandardCharsets.US_ASCII);
     }
 
-    static int errorCode(StunCodec.Decoded r) {
+    public static int errorCode(StunCodec.Decoded r) {
         ErrorCodeAttribute e = (ErrorCodeAttribute) r.message().getAttribute(Attribute.ERROR_CODE);
         return e == null ? 0 : e.getErrorCode();
     }
