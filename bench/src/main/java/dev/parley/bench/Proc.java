@@ -40,7 +40,12 @@ public final class Proc implements AutoCloseable {
 
     /** The Parley jar as a process: {@code java -jar server/target/parley.jar args...}. */
     public static Proc parley(String name, Path logDir, List<String> jvmArgs, List<String> args) throws IOException {
-        Path jar = Path.of("server", "target", "parley.jar");
+        return parley(name, logDir, Path.of("server", "target", "parley.jar"), jvmArgs, args);
+    }
+
+    /** A Parley jar (e.g. a build of another commit, for A/B runs) as a process: {@code java -jar jar args...}. */
+    public static Proc parley(String name, Path logDir, Path jar, List<String> jvmArgs, List<String> args)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build the jar first: mvn -B -DskipTests package (missing " + jar + ")");
         }

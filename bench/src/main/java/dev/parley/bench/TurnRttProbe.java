@@ -84,7 +84,19 @@ final class TurnRttProbe implements AutoCloseable {
     }
 
     private static String describe(byte[] r) {
-        return r == null ? "no response" : "type 0x" + Integer.toHexString(((r[0] & 0xFF) << 8) | (r[1] & 0xFF));
+        if (r == null) {
+            return "no response";
+        }
+        String type = "type 0x" + Integer.toHexString(((r[0] & 0xFF) << 8) | (r[1] & 0xFF));
+        for (int at = 20; at + 4 <= r.length; ) {
+            int attr = ((r[at] & 0xFF) << 8) | (r[at + 1] & 0xFF);
+            int len = ((r[at + 2] & 0xFF) << 8) | (r[at + 3] & 0xFF);
+            if (attr == 0x0009 && len >= 4 && at + 8 <= r.length) { // ERROR-CODE: class, number
+                return type + ", error " + ((r[at + 6] & 0x07) * 100 + (r[at + 7] & 0xFF));
+            }
+            at += 4 + ((len + 3) & ~3);
+        }
+        return type;
     }
 
     /** Starts sending and receiving in the background. */
