@@ -133,8 +133,10 @@ public final class SignalingService implements AutoCloseable {
                 .yWebrtcEndpoint("/compat/y-webrtc", ywebrtc, config, metrics, tokens)
                 .peerjsEndpoint("/compat/peerjs/peerjs", peerjs, peerjsKeys, config, metrics)
                 .install(context);
-        context.addServlet(new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
-                config.peerjsDiscovery())), "/compat/peerjs/*");
+        ServletHolder peerjsHttp = new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
+                config.peerjsDiscovery()));
+        peerjsHttp.setAsyncSupported(true);   // id lookups in the cluster directory answer without holding a thread
+        context.addServlet(peerjsHttp, "/compat/peerjs/*");
         ServletHolder admin = new ServletHolder(new AdminServlet(origins, tokens, codec.mapper(), rooms, nativeHandler,
                 cluster, clusterAdmin));
         admin.setAsyncSupported(true);   // cluster reads and kicks on other nodes answer without holding a thread

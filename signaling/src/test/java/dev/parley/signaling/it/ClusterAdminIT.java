@@ -14,13 +14,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The operator API sees the whole cluster: two nodes (two Jetty servers) on one
+ * The operator API and PeerJS discovery see the whole cluster: two nodes (two Jetty servers) on one
  * real redis-server (bus and room directory), with auth on.
  */
 class ClusterAdminIT {
@@ -181,6 +183,39 @@ class ClusterAdminIT {
             assertEquals("node-timeout", json(kick).path("error").asText());
             assertEquals("n9", json(kick).path("node").asText());
             assertTrue(ms >= 1900 && ms < 10_000, "answered after " + ms + " ms");
+        }
+    }
+
+    private static final SignalingConfig DISCOVERY = SignalingConfig.defaults()
+            .withPeerjs(true, Duration.ofSeconds(5), Duration.ofSeconds(90));
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void peerjsPeersAndFreshIdsSpanTheCluster() throws Exception {
+        try (RedisNodes nodes = new RedisNodes(DISCOVERY, true)) {
+            WebSocketClient client = new WebSocketClient();
+            client.start();
+            try (RecordingClient p1 = RecordingClient.connect(client,
+                         nodes.n1.ws("/compat/peerjs/peerjs?key=peerjs&id=one&token=t1"));
+                 RecordingClient p2 = RecordingClient.connect(client,
+                         nodes.n2.ws("/compat/peerjs/peerjs?key=peerjs&id=two&token=t2"))) {
+                // OPEN comes once the id is claimed in the directory (and indexed)
+                assertEquals("OPEN", p1.expectAny().path("type").asText());
+                assertEquals("OPEN", p2.expectAny().path("type").asText());
+                for (TestServer asked : new TestServer[] {nodes.n1, nodes.n2}) {
+                    HttpResponse<String> r = call(asked, "GET", "/compat/peerjs/peerjs/peers", null);
+                    assertEquals(200, r.statusCode(), r.body());
+                    Set<String> ids = new HashSet<>();
+                    json(r).forEach(n -> ids.add(n.asText()));
+                    assertEquals(Set.of("one", "two"), ids, "listed from " + asked.port());
+                    HttpResponse<String> id = call(asked, "GET", "/compat/peerjs/peerjs/id", null);
+                    assertEquals(200, id.statusCode());
+                    assertTrue(id.body().matches("[0-9a-f-]{36}"), id.body());
+                }
+                assertEquals(404, call(nodes.n1, "GET", "/compat/peerjs/wrong-key/peers", null).statusCode());
+            } finally {
+                client.stop();
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.signaling.cluster.MemoryRoomDirectory;
 import dev.parley.signaling.cluster.RoomDirectory;
 import dev.parley.signaling.cluster.redis.RedisRoomDirectory;
+import dev.parley.signaling.compat.peerjs.PeerjsDirectory;
 import dev.parley.signaling.compat.ywebsocket.it.RedisFixture;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The room index behind {@code GET /admin/rooms} follows joins, moves, leaves and reaps, the same on
- * the Redis directory (a real redis-server) and the in-memory one.
+ * the Redis directory (a real redis-server) and the in-memory one; and the PeerJS id listing.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RoomDirectoryIndexIT {
@@ -92,6 +93,27 @@ class RoomDirectoryIndexIT {
              RedisRoomDirectory d = new RedisRoomDirectory(redis.uri(), Duration.ofSeconds(15))) {
             d.start();
             indexFollowsMembership(d);
+        }
+    }
+
+    @Test
+    void peerjsIdsAreListedFromTheIndexAndBounded() throws Exception {
+        try (RedisFixture redis = new RedisFixture();
+             RedisRoomDirectory d = new RedisRoomDirectory(redis.uri(), Duration.ofSeconds(15))) {
+            d.start();
+            PeerjsDirectory ids = d.peerjsIds();
+            assertTrue(get(ids.claim("x", "h1", "n1")).granted());
+            assertTrue(get(ids.claim("y", "h2", "n2")).granted());
+            assertTrue(get(ids.claim("z", "h3", "n2")).granted());
+            assertEquals(false, get(ids.claim("z", "other", "n1")).granted());
+            assertEquals(Set.of("x", "y", "z"), new HashSet<>(get(ids.ids(10))));
+            assertEquals(2, get(ids.ids(2)).size());
+            get(ids.release("y", "n1"));   // not n1's: stays
+            assertEquals(3, get(ids.ids(10)).size());
+            get(ids.release("y", "n2"));
+            assertEquals(Set.of("x", "z"), new HashSet<>(get(ids.ids(10))));
+            get(ids.refresh(Map.of("x", "h1"), "n1"));
+            assertEquals(Set.of("x", "z"), new HashSet<>(get(ids.ids(10))));
         }
     }
 }

@@ -108,7 +108,7 @@ public final class RedisRoomDirectory implements RoomDirectory {
         client = RedisClients.client(uri, resources);
         connection = client.connect();
         redis = connection.async();
-        peerjs = new RedisPeerjsDirectory(redis, PEERJS_TTL);
+        peerjs = new RedisPeerjsDirectory(redis, PEERJS_TTL, System::currentTimeMillis);
     }
 
     /** How long a PeerJS id outlives its node's last refresh (a third of it between refreshes). */
