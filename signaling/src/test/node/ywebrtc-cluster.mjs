@@ -1,8 +1,7 @@
 // Two unmodified y-webrtc SignalingConns on two different Parley nodes sharing one Redis.
 // Usage: node ywebrtc-cluster.mjs ws://NODE1/compat/y-webrtc ws://NODE2/compat/y-webrtc
 // Prints "PASS <n> checks" and exits 0, or prints the failure and exits 1.
-import WebSocket from 'ws'
-globalThis.WebSocket = WebSocket // Node 20 has no global WebSocket; lib0 uses the global one
+import { check, connected, deadline, fail, pass, record } from './ywebrtc-harness.mjs'
 
 const { SignalingConn } = await import('y-webrtc')
 
@@ -11,31 +10,8 @@ if (!url1 || !url2) {
   console.error('usage: node ywebrtc-cluster.mjs <ws-url-node-1> <ws-url-node-2>')
   process.exit(2)
 }
-let checks = 0
-const fail = (msg) => { console.error('FAIL ' + msg); process.exit(1) }
-const check = (cond, msg) => { if (!cond) fail(msg); checks++ }
-setTimeout(() => fail('timed out'), 45000).unref()
+deadline(45000)
 
-const record = (conn) => {
-  const seen = []
-  const waiters = []
-  conn.on('message', (m) => {
-    seen.push(m)
-    for (let i = 0; i < waiters.length; i++) {
-      if (waiters[i].pred(m)) { waiters.splice(i, 1)[0].resolve(m); return }
-    }
-  })
-  return {
-    seen,
-    next: (pred, what, ms = 10000) => new Promise((resolve, reject) => {
-      const idx = seen.findIndex(pred)
-      if (idx >= 0) { resolve(seen.splice(idx, 1)[0]); return }
-      waiters.push({ pred: (m) => { if (pred(m)) { seen.splice(seen.indexOf(m), 1); return true } return false }, resolve })
-      setTimeout(() => reject(new Error('no ' + what)), ms).unref()
-    })
-  }
-}
-const connected = (conn) => new Promise((resolve) => conn.connected ? resolve() : conn.once('connect', resolve))
 const pub = (topic, data) => (m) => m.type === 'publish' && m.topic === topic && m.data === data
 const pong = (r) => r.next((x) => x.type === 'pong', 'pong')
 
@@ -111,5 +87,5 @@ check(!rb.seen.some((x) => x.topic === 'room-1' && String(x.data).startsWith('af
 
 a.destroy()
 b.destroy()
-console.log('PASS ' + checks + ' checks')
+pass()
 process.exit(0)

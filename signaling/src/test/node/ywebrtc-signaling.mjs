@@ -1,8 +1,7 @@
 // Drives y-webrtc's own, unmodified SignalingConn (lib0 WebsocketClient underneath) against a
 // signaling server. Usage: node ywebrtc-signaling.mjs ws://127.0.0.1:PORT/compat/y-webrtc
 // Prints "PASS <n> checks" and exits 0, or prints the failure and exits 1.
-import WebSocket from 'ws'
-globalThis.WebSocket = WebSocket // Node 20 has no global WebSocket; lib0 uses the global one
+import { check, connected, deadline, pass, passed, record } from './ywebrtc-harness.mjs'
 
 const { SignalingConn } = await import('y-webrtc')
 
@@ -11,32 +10,7 @@ if (!url) {
   console.error('usage: node ywebrtc-signaling.mjs <ws-url>')
   process.exit(2)
 }
-let checks = 0
-const fail = (msg) => { console.error('FAIL ' + msg); process.exit(1) }
-const check = (cond, msg) => { if (!cond) fail(msg); checks++ }
-setTimeout(() => fail('timed out'), 30000).unref()
-
-/** Records every message a SignalingConn emits; next(pred) resolves with the first match. */
-const record = (conn) => {
-  const seen = []
-  const waiters = []
-  conn.on('message', (m) => {
-    seen.push(m)
-    for (let i = 0; i < waiters.length; i++) {
-      if (waiters[i].pred(m)) { waiters.splice(i, 1)[0].resolve(m); return }
-    }
-  })
-  return {
-    seen,
-    next: (pred, what) => new Promise((resolve, reject) => {
-      const idx = seen.findIndex(pred)
-      if (idx >= 0) { resolve(seen.splice(idx, 1)[0]); return }
-      waiters.push({ pred: (m) => { if (pred(m)) { seen.splice(seen.indexOf(m), 1); return true } return false }, resolve })
-      setTimeout(() => reject(new Error('no ' + what)), 10000).unref()
-    })
-  }
-}
-const connected = (conn) => new Promise((resolve) => conn.connected ? resolve() : conn.once('connect', resolve))
+deadline(30000)
 
 const a = new SignalingConn(url)
 const b = new SignalingConn(url)
@@ -70,7 +44,7 @@ for (let i = 0; i < 50; i++) {
 // ping -> pong
 b.send({ type: 'ping' })
 await rb.next((x) => x.type === 'pong', 'pong')
-checks++
+passed()
 
 // unsubscribe: b no longer gets room-1
 b.send({ type: 'unsubscribe', topics: ['room-1'] })
@@ -103,5 +77,5 @@ for (let i = 0; ; i++) {
 check(m.clients === 1, 'a left room-1 when it disconnected: clients=1, got ' + m.clients)
 
 b.destroy()
-console.log('PASS ' + checks + ' checks')
+pass()
 process.exit(0)

@@ -13,6 +13,7 @@ import dev.parley.signaling.ice.IceServerProvider;
 import dev.parley.signaling.metrics.SignalingMetrics;
 import dev.parley.signaling.protocol.MessageCodec;
 import dev.parley.signaling.protocol.ServerMessage;
+import dev.parley.signaling.cluster.ClusterAdmin;
 import dev.parley.signaling.cluster.ClusterRooms;
 import dev.parley.signaling.cluster.RoomDirectory;
 import dev.parley.signaling.cluster.SessionMover;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class SignalingService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalingService.class);
+    /** How long an admin kick waits for the node holding the peer to confirm it. */
+    static final Duration KICK_WAIT = Duration.ofSeconds(2);
 
     private final SignalingConfig config;
     private final TokenVerifier tokens;
@@ -60,6 +63,7 @@ public final class SignalingService implements AutoCloseable {
     private final NativeHandler nativeHandler;
     private final ClusterRooms cluster;
     private final SessionMover mover;
+    private final ClusterAdmin clusterAdmin;
     private final YWebrtcHub ywebrtc;
     private final PeerjsHub peerjs;
     private final PeerjsKeys peerjsKeys;
@@ -102,9 +106,12 @@ public final class SignalingService implements AutoCloseable {
             nativeHandler.cluster(cluster, mover);
             router.onFence(mover::fenceSeen);
             cluster.onFence(mover::fenceSeen);
+            this.clusterAdmin = new ClusterAdmin(bus.nodeId(), bus, cluster, codec.mapper(), scheduler,
+                    KICK_WAIT);
         } else {
             this.cluster = null;
             this.mover = null;
+            this.clusterAdmin = null;
         }
         this.ywebrtc = new YWebrtcHub(codec.mapper(), metrics, scheduler, config.ywebrtcPing(),
                 config.maxRoomsPerSession(), System::nanoTime, bus, config.maxFrameBytes());
@@ -126,10 +133,14 @@ public final class SignalingService implements AutoCloseable {
                 .yWebrtcEndpoint("/compat/y-webrtc", ywebrtc, config, metrics, tokens)
                 .peerjsEndpoint("/compat/peerjs/peerjs", peerjs, peerjsKeys, config, metrics)
                 .install(context);
-        context.addServlet(new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
-                config.peerjsDiscovery())), "/compat/peerjs/*");
-        context.addServlet(new ServletHolder(new AdminServlet(origins, tokens, codec.mapper(), rooms, nativeHandler)),
-                "/admin/*");
+        ServletHolder peerjsHttp = new ServletHolder(new PeerjsServlet(origins, tokens, codec.mapper(), peerjs, peerjsKeys,
+                config.peerjsDiscovery()));
+        peerjsHttp.setAsyncSupported(true);   // id lookups in the cluster directory answer without holding a thread
+        context.addServlet(peerjsHttp, "/compat/peerjs/*");
+        ServletHolder admin = new ServletHolder(new AdminServlet(origins, tokens, codec.mapper(), rooms, nativeHandler,
+                cluster, clusterAdmin));
+        admin.setAsyncSupported(true);   // cluster reads and kicks on other nodes answer without holding a thread
+        context.addServlet(admin, "/admin/*");
         context.addServlet(new ServletHolder(new IceServersServlet(origins, tokens, codec.mapper(), ice)), "/v1/ice-servers");
     }
 
@@ -141,6 +152,7 @@ public final class SignalingService implements AutoCloseable {
         if (cluster != null) {
             cluster.start();
             mover.start(nativeHandler);
+            clusterAdmin.start((room, peer) -> nativeHandler.kick(room, peer, "kicked by an operator"));
         }
         writers.start();
         nativeHandler.start();
@@ -203,6 +215,7 @@ public final class SignalingService implements AutoCloseable {
             // sessions continue on other nodes: park them, stop answering takeovers
             nativeHandler.parkAll();
             mover.close();
+            clusterAdmin.close();
         }
         nativeHandler.close();
         ywebrtc.close();

@@ -325,6 +325,48 @@ public final class ClusterRooms implements RoomListener, AutoCloseable {
         }
     }
 
+    // ---- operator views (admin API) ----
+
+    /** False for a node whose lease has expired (its members are about to be reaped). */
+    private boolean live(String n, long now) {
+        Long exp = leases.get(n);
+        return exp == null || exp >= now;
+    }
+
+    /**
+     * The rooms of the whole cluster with their members per node, in name order (a page of
+     * {@code limit} after {@code after}); members of nodes whose lease expired are not counted.
+     * Fails when the directory is unreachable.
+     */
+    public CompletionStage<RoomDirectory.RoomPage> listRooms(String after, int limit) {
+        return directory.rooms(after, limit).thenApply(page -> {
+            long now = clock.millis();
+            List<RoomDirectory.RoomCount> out = new ArrayList<>(page.rooms().size());
+            for (RoomDirectory.RoomCount rc : page.rooms()) {
+                Map<String, Integer> nodes = new java.util.HashMap<>(rc.nodes());
+                nodes.keySet().removeIf(n -> !live(n, now));
+                if (!nodes.isEmpty()) {
+                    out.add(new RoomDirectory.RoomCount(rc.room(), nodes));
+                }
+            }
+            return new RoomDirectory.RoomPage(out, page.next());
+        });
+    }
+
+    /** The members of a room on every live node, as the directory holds them. */
+    public CompletionStage<List<RoomDirectory.Entry>> members(String room) {
+        return directory.members(room).thenApply(entries -> {
+            long now = clock.millis();
+            return entries.stream().filter(e -> live(e.node(), now))
+                    .sorted(java.util.Comparator.comparingLong(RoomDirectory.Entry::order)).toList();
+        });
+    }
+
+    /** Where a member of a room is held: its entry, or null when no live node holds it. */
+    public CompletionStage<RoomDirectory.Entry> locate(String room, String peerId) {
+        return directory.member(room, peerId).thenApply(e -> e != null && live(e.node(), clock.millis()) ? e : null);
+    }
+
     // ---- leases, reaping, reconciliation ----
 
     void tick() {

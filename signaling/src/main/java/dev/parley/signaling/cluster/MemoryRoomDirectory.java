@@ -84,22 +84,52 @@ public final class MemoryRoomDirectory implements RoomDirectory {
         });
     }
 
-    private void removeIfOwned(String room, String peerId, String node) {
+    private boolean removeIfOwned(String room, String peerId, String node) {
         Map<String, Entry> m = rooms.get(room);
+        boolean removed = false;
         if (m != null) {
             Entry e = m.get(peerId);
             if (e != null && e.node().equals(node)) {
                 m.remove(peerId);
+                removed = true;
             }
             if (m.isEmpty()) {
                 rooms.remove(room);
             }
         }
+        return removed;
     }
 
     @Override
     public CompletionStage<List<Entry>> members(String room) {
         return locked(() -> new ArrayList<>(rooms.getOrDefault(room, Map.of()).values()));
+    }
+
+    @Override
+    public CompletionStage<Entry> member(String room, String peerId) {
+        return locked(() -> rooms.getOrDefault(room, Map.of()).get(peerId));
+    }
+
+    @Override
+    public CompletionStage<RoomPage> rooms(String after, int limit) {
+        return locked(() -> {
+            java.util.TreeMap<String, Map<String, Entry>> sorted = new java.util.TreeMap<>(rooms);
+            var tail = after == null ? sorted : sorted.tailMap(after, false);
+            List<RoomCount> out = new ArrayList<>();
+            String last = null;
+            for (var e : tail.entrySet()) {
+                if (out.size() >= limit) {
+                    return new RoomPage(out, last);
+                }
+                last = e.getKey();
+                Map<String, Integer> nodes = new LinkedHashMap<>();
+                e.getValue().values().forEach(m -> nodes.merge(m.node(), 1, Integer::sum));
+                if (!nodes.isEmpty()) {
+                    out.add(new RoomCount(e.getKey(), nodes));
+                }
+            }
+            return new RoomPage(out, null);
+        });
     }
 
     @Override
@@ -125,11 +155,13 @@ public final class MemoryRoomDirectory implements RoomDirectory {
                 return List.of();
             }
             leases.remove(node);
-            List<RoomPeer> peers = new ArrayList<>(owned.getOrDefault(node, Set.of()));
-            owned.remove(node);
-            for (RoomPeer rp : peers) {
-                removeIfOwned(rp.room(), rp.peerId(), node);
+            List<RoomPeer> peers = new ArrayList<>();
+            for (RoomPeer rp : owned.getOrDefault(node, Set.of())) {
+                if (removeIfOwned(rp.room(), rp.peerId(), node)) {
+                    peers.add(rp);   // not one that moved to another node meanwhile
+                }
             }
+            owned.remove(node);
             return peers;
         });
     }

@@ -39,6 +39,33 @@ public interface RoomDirectory extends AutoCloseable {
 
     CompletionStage<List<Entry>> members(String room);
 
+    /** One member, or null when {@code room} has no member {@code peerId}. */
+    CompletionStage<Entry> member(String room, String peerId);
+
+    /** A room with members, and how many of them each node holds. */
+    record RoomCount(String room, Map<String, Integer> nodes) {
+        public RoomCount {
+            nodes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(nodes));
+        }
+
+        public int peers() {
+            return nodes.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /**
+     * A page of {@link #rooms}; {@code next} is the name to pass as {@code after} for the next page,
+     * null when this was the last one.
+     */
+    record RoomPage(List<RoomCount> rooms, String next) { }
+
+    /**
+     * The rooms that have members, in name order, from the first with a name after {@code after}
+     * (null: from the first): at most {@code limit} of them. Read from an index the directory keeps
+     * with every join, leave and reap, never from a scan of the store.
+     */
+    CompletionStage<RoomPage> rooms(String after, int limit);
+
     /** The members a node owns (for re-registration: drop those that left while the store was away). */
     CompletionStage<List<RoomPeer>> owned(String node);
 

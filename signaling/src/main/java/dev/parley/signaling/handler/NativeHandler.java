@@ -694,6 +694,16 @@ public final class NativeHandler implements AutoCloseable, SessionMover.Holder {
         presence.disconnect(s.presenceId());
     }
 
+    /**
+     * Admin kick of a member of {@code room} this node holds (see {@link #kick(String, String)}); false
+     * when it holds no such member.
+     */
+    public boolean kick(String room, String peerId, String reason) {
+        boolean inRoom = rooms.room(room).map(r -> r.snapshot().stream().anyMatch(m -> m.peerId().equals(peerId)))
+                .orElse(false);
+        return inRoom && kick(peerId, reason);
+    }
+
     /** Admin kick: the peer gets an error and a close; its session ends at once (no resume). */
     public boolean kick(String peerId, String reason) {
         Optional<Session> s = router.local(peerId);

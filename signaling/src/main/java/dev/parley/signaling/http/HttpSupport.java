@@ -5,15 +5,26 @@ import dev.parley.auth.OriginPolicy;
 import dev.parley.auth.Principal;
 import dev.parley.auth.TokenException;
 import dev.parley.auth.TokenVerifier;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** CORS (with preflight), bearer-token auth and JSON replies shared by the signaling servlets. */
 final class HttpSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSupport.class);
 
     private final OriginPolicy origins;
     private final TokenVerifier tokens;
@@ -91,6 +102,54 @@ final class HttpSupport {
 
     ObjectMapper mapper() {
         return mapper;
+    }
+
+    /** Writes the response once an asynchronous answer is there ({@code error}: what it failed with, else null). */
+    interface Answer<T> {
+        void write(HttpServletResponse resp, T value, Throwable error) throws IOException;
+    }
+
+    /**
+     * Answers when {@code stage} completes, or with a {@link java.util.concurrent.TimeoutException}
+     * after {@code timeout}, without holding a request thread (servlet async; blocking only where
+     * the filter chain does not support it).
+     */
+    <T> void later(HttpServletRequest req, HttpServletResponse resp, CompletionStage<T> stage, Duration timeout,
+                   Answer<T> answer) throws IOException {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        stage.whenComplete((v, err) -> {
+            if (err != null) {
+                f.completeExceptionally(err);
+            } else {
+                f.complete(v);
+            }
+        });
+        f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!req.isAsyncSupported()) {
+            T value = null;
+            Throwable error = null;
+            try {
+                value = f.get();
+            } catch (ExecutionException e) {
+                error = e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = e;
+            }
+            answer.write(resp, value, error);
+            return;
+        }
+        AsyncContext ac = req.startAsync();
+        ac.setTimeout(0);   // bounded by orTimeout above
+        f.whenComplete((v, err) -> {
+            try {
+                answer.write(resp, v, err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("async answer not written: {}", e.toString());
+            } finally {
+                ac.complete();
+            }
+        });
     }
 
     void json(HttpServletResponse resp, int status, Object body) throws IOException {

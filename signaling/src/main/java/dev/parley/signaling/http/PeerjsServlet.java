@@ -9,12 +9,15 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * PeerJS's HTTP API under {@code /compat/peerjs/}: {@code GET /} (server info), {@code GET /{key}/id}
- * (a fresh id, text/html as upstream), {@code GET /{key}/peers} (the ids, only with discovery on,
- * else 401). CORS for allowed origins.
+ * (a fresh id no node holds, text/html as upstream), {@code GET /{key}/peers} (the ids connected on
+ * any node, at most {@value PeerjsHub#MAX_LISTED_IDS}, only with discovery on, else 401). The
+ * {@code key} only authorizes: every accepted key sees the one realm (with auth each client's key is
+ * its own token). CORS for allowed origins.
  */
 public final class PeerjsServlet extends HttpServlet {
 
@@ -22,6 +25,8 @@ public final class PeerjsServlet extends HttpServlet {
     private final transient PeerjsHub hub;
     private final transient PeerjsKeys keys;
     private final boolean discovery;
+    /** Longest the cluster directory may take before the node answers from what it knows itself. */
+    private static final Duration DIRECTORY_WAIT = Duration.ofSeconds(1);
 
     public PeerjsServlet(OriginPolicy origins, TokenVerifier tokens, ObjectMapper mapper, PeerjsHub hub, PeerjsKeys keys,
                          boolean discovery) {
@@ -54,14 +59,15 @@ public final class PeerjsServlet extends HttpServlet {
             return;
         }
         switch (parts[1]) {
-            case "id" -> {
-                resp.setContentType("text/html; charset=utf-8");
-                resp.setHeader("Cache-Control", "no-store");
-                resp.getWriter().write(hub.generateId());
-            }
+            case "id" -> http.later(req, resp, hub.freshId(), DIRECTORY_WAIT, (r, id, err) -> {
+                r.setContentType("text/html; charset=utf-8");
+                r.setHeader("Cache-Control", "no-store");
+                r.getWriter().write(err == null ? id : hub.generateId());   // a slow directory: unique here
+            });
             case "peers" -> {
                 if (discovery) {
-                    http.json(resp, 200, hub.ids());
+                    http.later(req, resp, hub.listIds(), DIRECTORY_WAIT,
+                            (r, ids, err) -> http.json(r, 200, err == null ? ids : hub.ids()));
                 } else {
                     resp.setStatus(401);
                     resp.setContentType("text/plain");

@@ -1,25 +1,38 @@
 package dev.parley.signaling.ws;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Utf8StringBuilder;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
-import org.eclipse.jetty.websocket.core.internal.MessageHandler;
+import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+import org.eclipse.jetty.websocket.core.exception.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One signaling WebSocket served on Jetty's core WebSocket API (no jakarta session, decoders or
- * retained upgrade request per connection). Jetty's {@link MessageHandler} assembles fragmented
- * messages, enforces the session's message-size limits (close 1009), rejects invalid UTF-8 (1007),
- * answers pings and asks for the next frame after each one is handled; subclasses see whole
- * messages, pongs and the close.
+ * retained upgrade request per connection), on its public {@link FrameHandler} interface only.
+ * Assembles fragmented messages, enforces the session's message-size limits (a
+ * {@link MessageTooLargeException} makes Jetty close with 1009), rejects invalid UTF-8
+ * ({@link BadPayloadException}, 1007), answers pings, and asks for the next frame after each one is
+ * handled (one frame at a time: a connection that sends faster than it is served waits in TCP, not
+ * in our memory). Subclasses see whole messages, pongs and the close.
  */
-abstract class CoreEndpoint extends MessageHandler {
+abstract class CoreEndpoint implements FrameHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreEndpoint.class);
+
+    private CoreSession session;
+    /** The data opcode of the message being assembled, {@link OpCode#UNDEFINED} between messages. */
+    private byte dataType = OpCode.UNDEFINED;
+    private Utf8StringBuilder text;
+    private ByteArrayOutputStream binary;
 
     /** Sets up the connection before the first frame is read; may close it at once. */
     abstract void opened(CoreSession session);
@@ -34,47 +47,123 @@ abstract class CoreEndpoint extends MessageHandler {
 
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
+        session = coreSession;
         try {
             opened(coreSession);
         } catch (RuntimeException e) {
             callback.failed(e);
             return;
         }
-        super.onOpen(coreSession, callback);
+        callback.succeeded();
+        coreSession.demand();
     }
 
     @Override
     public void onFrame(Frame frame, Callback callback) {
-        if (frame.getOpCode() == OpCode.PONG) {
-            pong();
-        }
-        super.onFrame(frame, callback);
-    }
-
-    @Override
-    protected void onText(String message, Callback callback) {
         try {
-            text(message);
-            callback.succeeded();
+            switch (frame.getOpCode()) {
+                case OpCode.TEXT -> {
+                    dataType = OpCode.TEXT;
+                    textFragment(frame, callback);
+                }
+                case OpCode.BINARY -> {
+                    dataType = OpCode.BINARY;
+                    binaryFragment(frame, callback);
+                }
+                case OpCode.CONTINUATION -> continuation(frame, callback);
+                case OpCode.PING -> session.sendFrame(new Frame(OpCode.PONG, true, frame.getPayload()),
+                        Callback.from(session::demand, callback), false);
+                case OpCode.PONG -> {
+                    pong();
+                    callback.succeeded();
+                    session.demand();
+                }
+                // Jetty answers the close itself; no demand after it
+                case OpCode.CLOSE -> callback.succeeded();
+                default -> callback.failed(new ProtocolException("unexpected opcode " + frame.getOpCode()));
+            }
         } catch (Throwable t) {
             callback.failed(t);
         }
     }
 
-    @Override
-    protected void onBinary(ByteBuffer message, Callback callback) {
-        try {
-            binary(message);
+    private void continuation(Frame frame, Callback callback) {
+        byte type = dataType;
+        if (frame.isFin()) {
+            dataType = OpCode.UNDEFINED;
+        }
+        switch (type) {
+            case OpCode.TEXT -> textFragment(frame, callback);
+            case OpCode.BINARY -> binaryFragment(frame, callback);
+            // Jetty's parser already refuses a continuation outside a message; kept as a guard
+            default -> callback.failed(new ProtocolException("continuation frame outside a message"));
+        }
+    }
+
+    private void textFragment(Frame frame, Callback callback) {
+        if (text == null) {
+            text = new Utf8StringBuilder();
+        }
+        if (frame.hasPayload()) {
+            long max = session.getMaxTextMessageSize();
+            if (max > 0 && (long) frame.getPayload().remaining() + text.length() > max) {
+                throw new MessageTooLargeException("Message larger than " + max + " bytes");
+            }
+            text.append(frame.getPayload());
+            if (text.hasCodingErrors()) {
+                throw new BadPayloadException.InvalidUtf8();
+            }
+        }
+        if (!frame.isFin()) {
             callback.succeeded();
+            session.demand();
+            return;
+        }
+        String message = text.takeCompleteString(BadPayloadException.InvalidUtf8::new);
+        text.reset();
+        deliver(() -> text(message), callback);
+    }
+
+    private void binaryFragment(Frame frame, Callback callback) {
+        if (binary == null) {
+            binary = new ByteArrayOutputStream();
+        }
+        if (frame.hasPayload()) {
+            long max = session.getMaxBinaryMessageSize();
+            if (max > 0 && (long) frame.getPayload().remaining() + binary.size() > max) {
+                throw new MessageTooLargeException("Message larger than " + max + " bytes");
+            }
+            ByteBuffer payload = frame.getPayload().slice();
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            binary.writeBytes(bytes);
+        }
+        if (!frame.isFin()) {
+            callback.succeeded();
+            session.demand();
+            return;
+        }
+        ByteBuffer message = ByteBuffer.wrap(binary.toByteArray());
+        binary.reset();
+        deliver(() -> binary(message), callback);
+    }
+
+    /** Runs the subclass on a whole message; a failure there fails the frame (Jetty closes with 1011). */
+    private void deliver(Runnable handler, Callback callback) {
+        try {
+            handler.run();
         } catch (Throwable t) {
             callback.failed(t);
+            return;
         }
+        callback.succeeded();
+        session.demand();
     }
 
     @Override
     public void onError(Throwable cause, Callback callback) {
         LOG.debug("signaling connection error", cause);
-        super.onError(cause, callback);
+        callback.succeeded();
     }
 
     @Override
@@ -82,7 +171,9 @@ abstract class CoreEndpoint extends MessageHandler {
         try {
             closed(closeStatus.getCode());
         } finally {
-            super.onClosed(closeStatus, callback);
+            text = null;
+            binary = null;
+            callback.succeeded();
         }
     }
 }

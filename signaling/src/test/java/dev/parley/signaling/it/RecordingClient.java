@@ -32,6 +32,7 @@ public final class RecordingClient implements Session.Listener, AutoCloseable {
 
     final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
+    final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     volatile String closeReason;
     private volatile Session session;
@@ -83,6 +84,16 @@ public final class RecordingClient implements Session.Listener, AutoCloseable {
     public void onWebSocketPing(ByteBuffer payload) {
         if (reading) {
             session.sendPong(payload, Callback.NOOP);
+            session.demand();
+        }
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        byte[] b = new byte[payload.remaining()];
+        payload.get(b);
+        pongs.add(b);
+        if (reading) {
             session.demand();
         }
     }

@@ -28,17 +28,23 @@ final class RedisNodes implements AutoCloseable {
 
     /** With {@code directory} each node also has a RedisRoomDirectory (rooms and the PeerJS realm span nodes). */
     RedisNodes(SignalingConfig config, boolean directory) throws Exception {
+        this(config, directory, TokenVerifier.devMode());
+    }
+
+    /** As above, both nodes verifying tokens with {@code tokens}. */
+    RedisNodes(SignalingConfig config, boolean directory, TokenVerifier tokens) throws Exception {
         redis = new RedisFixture();
         try {
-            n1 = node("n1", config, directory);
-            n2 = node("n2", config, directory);
+            n1 = node("n1", config, directory, tokens);
+            n2 = node("n2", config, directory, tokens);
         } catch (Exception e) {
             close();
             throw e;
         }
     }
 
-    private TestServer node(String id, SignalingConfig config, boolean withDirectory) throws Exception {
+    private TestServer node(String id, SignalingConfig config, boolean withDirectory, TokenVerifier tokens)
+            throws Exception {
         RedisClusterBus bus = new RedisClusterBus(redis.uri(), id, busThreads);
         bus.start();
         RedisRoomDirectory directory = null;
@@ -46,7 +52,7 @@ final class RedisNodes implements AutoCloseable {
             directory = new RedisRoomDirectory(redis.uri(), Duration.ofSeconds(15));
             directory.start();
         }
-        return new TestServer(config, TokenVerifier.devMode(), OriginPolicy.of(List.of()),
+        return new TestServer(config, tokens, OriginPolicy.of(List.of()),
                 TestServer.ice(Duration.ofHours(1)), bus, directory);
     }
 

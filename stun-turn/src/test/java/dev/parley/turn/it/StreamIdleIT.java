@@ -13,14 +13,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.ice4j.attribute.Attribute;
 import org.ice4j.attribute.AttributeFactory;
 import org.ice4j.attribute.NonceAttribute;
@@ -60,7 +56,7 @@ class StreamIdleIT {
     @Test
     void tlsConnectionThatNeverAllocatesIsClosed() throws Exception {
         try (TurnFixture turn = new TurnFixture(CONFIG);
-             SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", turn.tlsPort())) {
+             SSLSocket s = (SSLSocket) TrustAll.context().getSocketFactory().createSocket("127.0.0.1", turn.tlsPort())) {
             s.setSoTimeout(10_000);
             s.startHandshake();
             OutputStream out = s.getOutputStream();
@@ -117,24 +113,5 @@ class StreamIdleIT {
         System.arraycopy(header, 0, whole, 0, 20);
         in.readFully(whole, 20, len);
         return StunCodec.decode(whole);
-    }
-
-    static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
     }
 }

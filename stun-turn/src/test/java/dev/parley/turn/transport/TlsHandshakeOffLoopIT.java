@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.turn.it.TrustAll;
 import dev.parley.turn.TurnConfig;
 import dev.parley.turn.auth.StaticUsers;
 import dev.parley.turn.server.TurnMetrics;
@@ -39,9 +40,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -65,7 +64,7 @@ class TlsHandshakeOffLoopIT {
         SSLContext server = blockingContext(entered, release, handshakeThread);
         try (TurnRuntime rt = TurnRuntime.start(TurnConfig.loopback().build(), new TurnMetrics(new SimpleMeterRegistry()),
                 new StaticUsers(Map.of("user", "pass")), server, Clock.systemUTC());
-             SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1",
+             SSLSocket tls = (SSLSocket) TrustAll.context().getSocketFactory().createSocket("127.0.0.1",
                      rt.tlsAddress().getPort())) {
             tls.setSoTimeout(30_000);
             CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
@@ -115,7 +114,7 @@ class TlsHandshakeOffLoopIT {
         };
         try (java.nio.channels.ServerSocketChannel acceptor = java.nio.channels.ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             SSLSocket client = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1",
+             SSLSocket client = (SSLSocket) TrustAll.context().getSocketFactory().createSocket("127.0.0.1",
                      acceptor.socket().getLocalPort());
              java.nio.channels.SocketChannel ch = acceptor.accept()) {
             client.setSoTimeout(30_000);
@@ -260,25 +259,6 @@ class TlsHandshakeOffLoopIT {
         };
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(new javax.net.ssl.KeyManager[] {slow}, null, new SecureRandom());
-        return ctx;
-    }
-
-    static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
         return ctx;
     }
 }

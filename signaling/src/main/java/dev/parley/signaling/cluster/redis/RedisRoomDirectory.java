@@ -3,6 +3,8 @@ package dev.parley.signaling.cluster.redis;
 import dev.parley.presence.redis.RedisClients;
 import dev.parley.signaling.cluster.RoomDirectory;
 import dev.parley.signaling.compat.peerjs.PeerjsDirectory;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -21,7 +23,8 @@ import java.util.concurrent.CompletionStage;
  * {@link RoomDirectory} on Redis. Keys ({@code parley:s:} prefix, hash-tagged so each script touches
  * one slot): {@code {r:R}:m} hash peerId → "node\norder\nuser\nmeta", {@code {r:R}:ord} join
  * counter, {@code {n}:leases} zset node → lease expiry, {@code {n:N}:m} set of "room\u001fpeer" a
- * node owns (for reaping), {@code {s:ID}} a parked session (string, PX = resume grace).
+ * node owns (for reaping), {@code {i}:rooms} zset of the rooms with members (the index the
+ * operator listing pages, score 0, name order), {@code {s:ID}} a parked session (string, PX = resume grace).
  * Membership changes are Lua scripts; connection handling is presence's (jittered reconnect,
  * commands rejected while disconnected).
  */
@@ -46,13 +49,36 @@ public final class RedisRoomDirectory implements RoomDirectory {
             if n and n > c then redis.call('SET', KEYS[2], n) end
             return 1
             """;
+    /** Returns the members left in the room after removing this one, or -1 when it was not removed. */
     private static final String LEAVE = """
             local v = redis.call('HGET', KEYS[1], ARGV[1])
             if v and string.sub(v, 1, string.len(ARGV[2]) + 1) == ARGV[2] .. '\\n' then
               redis.call('HDEL', KEYS[1], ARGV[1])
-              return 1
+              return redis.call('HLEN', KEYS[1])
             end
-            return 0
+            return -1
+            """;
+    /** A room's members per node: {node, count, node, count, ...}. */
+    private static final String COUNT = """
+            local vals = redis.call('HVALS', KEYS[1])
+            local counts = {}
+            local order = {}
+            for i = 1, #vals do
+              local n = string.match(vals[i], '^([^\\n]*)\\n')
+              if n then
+                if not counts[n] then
+                  counts[n] = 0
+                  table.insert(order, n)
+                end
+                counts[n] = counts[n] + 1
+              end
+            end
+            local out = {}
+            for _, n in ipairs(order) do
+              table.insert(out, n)
+              table.insert(out, counts[n])
+            end
+            return out
             """;
     private static final String CLAIM = """
             local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -82,7 +108,7 @@ public final class RedisRoomDirectory implements RoomDirectory {
         client = RedisClients.client(uri, resources);
         connection = client.connect();
         redis = connection.async();
-        peerjs = new RedisPeerjsDirectory(redis, PEERJS_TTL);
+        peerjs = new RedisPeerjsDirectory(redis, PEERJS_TTL, System::currentTimeMillis);
     }
 
     /** How long a PeerJS id outlives its node's last refresh (a third of it between refreshes). */
@@ -113,6 +139,13 @@ public final class RedisRoomDirectory implements RoomDirectory {
 
     private static final String LEASES = P + "{n}:leases";
 
+    /**
+     * Index of the rooms that have (or just had) members: a sorted set, every score 0, so ZRANGEBYLEX
+     * pages it in name order. Added to after every join and put; a room whose last member left (or
+     * was reaped) is removed, then re-added if a join raced in (see {@link #prune}).
+     */
+    static final String ROOMS = P + "{i}:rooms";
+
     @Override
     public CompletionStage<JoinOutcome> join(String room, String peerId, String userId, String metaJson, String node,
                                              int maxPeers) {
@@ -134,6 +167,7 @@ public final class RedisRoomDirectory implements RoomDirectory {
                     members.add(e);
                 }
             }
+            redis.zadd(ROOMS, 0.0, room);
             return redis.sadd(nodeKey(node), room + SEP + peerId)
                     .thenApply(n -> new JoinOutcome(JoinStatus.JOINED, first, members));
         });
@@ -144,14 +178,66 @@ public final class RedisRoomDirectory implements RoomDirectory {
         return redis.eval(PUT, ScriptOutputType.INTEGER, new String[] {roomKey(room), orderKey(room)},
                         e.peerId(), encode(e))
                 .thenCompose(x -> redis.sadd(nodeKey(e.node()), room + SEP + e.peerId()))
+                .thenCompose(x -> redis.zadd(ROOMS, 0.0, room))
                 .thenApply(x -> null);
     }
 
     @Override
     public CompletionStage<Void> leave(String room, String peerId, String node) {
-        return redis.eval(LEAVE, ScriptOutputType.INTEGER, new String[] {roomKey(room)}, peerId, node)
-                .thenCompose(x -> redis.srem(nodeKey(node), room + SEP + peerId))
+        CompletionStage<Long> left = redis.eval(LEAVE, ScriptOutputType.INTEGER, new String[] {roomKey(room)},
+                peerId, node);
+        return left.thenCompose(n -> redis.srem(nodeKey(node), room + SEP + peerId)
+                        .thenCompose(x -> n != null && n == 0L ? prune(room) : CompletableFuture.completedFuture(null)))
                 .thenApply(x -> null);
+    }
+
+    /**
+     * Drops an emptied room from the index. A join may race in between the leave that emptied it
+     * and this: every join adds the room to the index after its member is written, so removing
+     * first and then re-checking the room (re-adding it when it has members) never loses one.
+     */
+    private CompletionStage<Void> prune(String room) {
+        return redis.zrem(ROOMS, room)
+                .thenCompose(x -> redis.hlen(roomKey(room)))
+                .thenCompose(n -> n != null && n > 0 ? redis.zadd(ROOMS, 0.0, room).thenApply(x -> (Void) null)
+                        : CompletableFuture.<Void>completedFuture(null));
+    }
+
+    @Override
+    public CompletionStage<Entry> member(String room, String peerId) {
+        return redis.hget(roomKey(room), peerId).thenApply(v -> v == null ? null : decode(peerId, v));
+    }
+
+    @Override
+    public CompletionStage<RoomPage> rooms(String after, int limit) {
+        Range<String> range = after == null ? Range.unbounded()
+                : Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded());
+        return redis.zrangebylex(ROOMS, range, Limit.create(0, limit)).thenCompose(names -> {
+            List<CompletableFuture<RoomCount>> counts = new ArrayList<>(names.size());
+            for (String room : names) {
+                CompletionStage<List<Object>> c = redis.eval(COUNT, ScriptOutputType.MULTI,
+                        new String[] {roomKey(room)});
+                counts.add(c.thenApply(out -> {
+                    Map<String, Integer> nodes = new HashMap<>();
+                    for (int i = 0; i + 1 < out.size(); i += 2) {
+                        nodes.put((String) out.get(i), ((Long) out.get(i + 1)).intValue());
+                    }
+                    return new RoomCount(room, nodes);
+                }).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)).thenApply(x -> {
+                List<RoomCount> out = new ArrayList<>(counts.size());
+                for (CompletableFuture<RoomCount> f : counts) {
+                    RoomCount rc = f.join();
+                    if (rc.nodes().isEmpty()) {
+                        prune(rc.room());   // left over by a leave whose prune did not complete
+                    } else {
+                        out.add(rc);
+                    }
+                }
+                return new RoomPage(out, names.size() < limit ? null : names.get(names.size() - 1));
+            });
+        });
     }
 
     @Override
@@ -205,7 +291,7 @@ public final class RedisRoomDirectory implements RoomDirectory {
                 return CompletableFuture.completedFuture(List.<RoomPeer>of());
             }
             return redis.smembers(nodeKey(node)).thenCompose(items -> {
-                List<RoomPeer> peers = new ArrayList<>();
+                List<RoomPeer> peers = java.util.Collections.synchronizedList(new ArrayList<>());
                 List<CompletableFuture<?>> removals = new ArrayList<>();
                 for (String item : items) {
                     int i = item.lastIndexOf(SEP);
@@ -213,13 +299,20 @@ public final class RedisRoomDirectory implements RoomDirectory {
                         continue;
                     }
                     RoomPeer rp = new RoomPeer(item.substring(0, i), item.substring(i + 1));
-                    peers.add(rp);
-                    removals.add(redis.eval(LEAVE, ScriptOutputType.INTEGER, new String[] {roomKey(rp.room())},
-                            rp.peerId(), node).toCompletableFuture());
+                    CompletionStage<Long> left = redis.eval(LEAVE, ScriptOutputType.INTEGER,
+                            new String[] {roomKey(rp.room())}, rp.peerId(), node);
+                    removals.add(left.thenCompose(n -> {
+                        if (n == null || n < 0) {
+                            // not the dead node's any more (the session moved to another node): it stays
+                            return CompletableFuture.<Void>completedFuture(null);
+                        }
+                        peers.add(rp);
+                        return n == 0L ? prune(rp.room()) : CompletableFuture.<Void>completedFuture(null);
+                    }).toCompletableFuture());
                 }
                 return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
                         .thenCompose(x -> redis.del(nodeKey(node)))
-                        .thenApply(x -> peers);
+                        .thenApply(x -> List.copyOf(peers));
             });
         });
     }

@@ -1,6 +1,7 @@
 package dev.parley.signaling.compat.peerjs;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -28,6 +29,12 @@ public interface PeerjsDirectory {
 
     /** Frees {@code id} if {@code node} still holds it. */
     CompletionStage<Void> release(String id, String node);
+
+    /**
+     * Ids connected on any node, at most {@code limit} of them (in no particular order), from an
+     * index kept with every claim, refresh and release, never from a scan of the store.
+     */
+    CompletionStage<List<String>> ids(int limit);
 
     /** Extends the lifetime of this node's ids (id → token hash), writing back any that vanished (Redis restart). */
     CompletionStage<Void> refresh(Map<String, String> ids, String node);

@@ -16,11 +16,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -141,6 +144,7 @@ public final class PeerjsHub implements AutoCloseable {
         }
     }
 
+    /** The ids connected to this node. */
     public List<String> ids() {
         lock.lock();
         try {
@@ -148,6 +152,59 @@ public final class PeerjsHub implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Most ids {@code GET /{key}/peers} lists (upstream lists all; a realm can be large). */
+    public static final int MAX_LISTED_IDS = 1000;
+
+    /**
+     * The ids for {@code GET /{key}/peers}: in a cluster those connected on any node (from the
+     * directory, plus this node's own, which covers ids granted here while Redis was away), else this
+     * node's; at most {@link #MAX_LISTED_IDS}. While the directory is unreachable, this node's ids.
+     */
+    public CompletionStage<List<String>> listIds() {
+        if (directory == null) {
+            return CompletableFuture.completedFuture(capped(ids()));
+        }
+        return directory.ids(MAX_LISTED_IDS).handle((remote, err) -> {
+            if (err != null) {
+                metrics.error("peerjs-directory-unreachable");
+                return capped(ids());
+            }
+            LinkedHashSet<String> all = new LinkedHashSet<>(ids());
+            all.addAll(remote);
+            return capped(new ArrayList<>(all));
+        });
+    }
+
+    private static List<String> capped(List<String> ids) {
+        return ids.size() <= MAX_LISTED_IDS ? ids : new ArrayList<>(ids.subList(0, MAX_LISTED_IDS));
+    }
+
+    /**
+     * A fresh id for {@code GET /{key}/id} that no node holds: checked here and, in a cluster, in the
+     * directory (a random UUID: a second try is a formality). While the directory is unreachable,
+     * checked here only.
+     */
+    public CompletionStage<String> freshId() {
+        String id = generateId();
+        if (directory == null) {
+            return CompletableFuture.completedFuture(id);
+        }
+        return freshId(id, 3);
+    }
+
+    private CompletionStage<String> freshId(String id, int triesLeft) {
+        return directory.locate(id).handle((at, err) -> {
+            if (err != null) {
+                metrics.error("peerjs-directory-unreachable");
+                return CompletableFuture.completedFuture(id);
+            }
+            if (at == null || triesLeft <= 1) {
+                return CompletableFuture.completedFuture(id);
+            }
+            return freshId(generateId(), triesLeft - 1);
+        }).thenCompose(x -> x);
     }
 
     /** Non-zero once draining (guarded by {@code lock}): the close code for sockets that attach later. */

@@ -40,7 +40,8 @@ import java.util.function.LongSupplier;
  * channel {@value #BUS_PREFIX}{@code <topic>} while it has local subscribers, delivers a publish to
  * its own subscribers directly and sends it once on the bus for the others (it skips its own copy
  * when the bus hands it back). Nodes announce their subscriber count per topic on the same channel
- * when it changes and every ping interval, so {@code clients} counts the subscribers on every node
+ * when it changes and every ping interval (a node that starts a topic asks the others for theirs once
+ * its subscription to the channel is confirmed), so {@code clients} counts the subscribers on every node
  * (remote counts as last announced; a silent node's count is dropped after
  * {@value #STALE_PINGS} ping intervals). With the in-memory bus nothing of this runs.
  */
@@ -194,12 +195,16 @@ public final class YWebrtcHub implements AutoCloseable {
                 boolean added = t.subscribers.add(c);
                 c.topics.add(name);
                 if (distributed && added) {
-                    boolean first = t.busSubscription == null;
-                    if (first) {
+                    if (t.busSubscription == null) {
                         t.remote = new HashMap<>();
                         t.busSubscription = bus.subscribe(BUS_PREFIX + name, bytes -> onBus(name, bytes));
+                        // ask the other nodes for their counts only once their answers can reach us:
+                        // asked before the SUBSCRIBE is confirmed, the answers could cross it and be lost
+                        // until the next periodic announcement (a ping interval later)
+                        t.busSubscription.ready().thenRun(() -> askCounts(name, t));
+                    } else {
+                        announce(name, t.subscribers.size(), false);
                     }
-                    announce(name, t.subscribers.size(), first);
                 }
                 return;
             } finally {
@@ -257,6 +262,18 @@ public final class YWebrtcHub implements AutoCloseable {
             Frame f = Frame.text(m.toString(), "y-publish");
             for (YConnection r : t.subscribers) {
                 r.outlet.send(f);
+            }
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    /** Announces this node's current count for a topic whose bus subscription just became ready, asking for theirs. */
+    private void askCounts(String name, Topic t) {
+        t.lock.lock();
+        try {
+            if (!t.removed) {
+                announce(name, t.subscribers.size(), true);
             }
         } finally {
             t.lock.unlock();
