@@ -30,12 +30,10 @@ final class TurnBench implements Benchmark {
             "sweep", "memory");
 
     /**
-     * Sweep steps as {sessions, interval ms} of 1000-byte ChannelData: 20,000, 50,000, then 60,000 to
-     * 120,000 messages/s offered in steps of 10,000 (sessions at 1 ms). Few sessions per step because
-     * uclient sets sessions up one by one (≈0.1 s each).
+     * Sweep steps as {sessions, interval ms} of 1000-byte ChannelData: 50,000, 80,000, 120,000 and 160,000
+     * messages/s offered. Few sessions per step because uclient sets sessions up one by one (≈0.1 s each).
      */
-    private static final int[][] SWEEP_STEPS = {{100, 5}, {100, 2}, {60, 1}, {70, 1}, {80, 1}, {90, 1}, {100, 1},
-        {120, 1}};
+    private static final int[][] SWEEP_STEPS = {{100, 2}, {80, 1}, {120, 1}, {160, 1}};
 
     /** One uclient load: {@code sessions} each sending {@code messages} of {@code bytes} every {@code intervalMs}. */
     record Load(String label, String kind, boolean tcp, boolean send, int sessions, int messages, int bytes,
@@ -170,9 +168,8 @@ final class TurnBench implements Benchmark {
                         + "(TurnRttProbe: its own UDP allocation, ChannelBind 0x4001 to the same turnutils_peer, one "
                         + "100-byte ChannelData every 5 ms carrying its send time) running beside each measured "
                         + "load, identically for both servers; uclient itself reports only a mean in whole ms. The "
-                        + "sweep offers 20,000 (100 uclient sessions of 1000 B every 5 ms), 50,000 (100 every 2 ms), "
-                        + "then 60,000 to 120,000 messages/s (60 to 120 sessions every 1 ms), 3 s each, and stops at the first step with ≥ 0.1 % loss or that achieves "
-                        + "no more than the one before. uclient falls behind its schedule rather than losing messages "
+                        + "sweep offers 50,000 (100 uclient sessions of 1000 B every 2 ms), 80,000, 120,000 and 160,000 "
+                        + "messages/s (80, 120, 160 sessions every 1 ms), 3 s each, and stops at the first step with ≥ 0.1 % loss. uclient falls behind its schedule rather than losing messages "
                         + "when it lacks CPU, so the row is the rate achieved: the peak one-second rate of UDP "
                         + "datagrams received on the host (/proc/net/snmp) / 4, the highest among steps without loss. "
                         + "uclient, turnutils_peer and the server share the 2 cores, so for the last step the bench notes "
@@ -215,8 +212,7 @@ final class TurnBench implements Benchmark {
     }
 
     /**
-     * Offers more and more load until a step loses 0.1 % or more, or achieves no more than the step before
-     * (the generator or the machine is at its ceiling). Returns the highest rate achieved without loss, in
+     * Offers more and more load until a step loses 0.1 % or more. Returns the highest rate achieved without loss, in
      * messages per second: the peak one-second rate of UDP datagrams received on the host divided by 4
      * (each message is received by the server, the peer, the server again and uclient), since uclient
      * falls behind its schedule when it lacks CPU instead of losing messages. Notes the last step's peak
@@ -226,7 +222,6 @@ final class TurnBench implements Benchmark {
     private static double sweep(Proc server, Proc peer, String who, int port, List<Load> steps, BenchOptions o,
                                 int round, List<String> notes) throws Exception {
         double best = 0;
-        double previous = 0;
         for (Load l : steps) {
             PeakCpu[] peaks = new PeakCpu[1];
             Run r = uclient(server, who, port, l, o, false, peer, peaks);
@@ -239,19 +234,17 @@ final class TurnBench implements Benchmark {
                     r.lossPercent(), serverCores, uclientCores, peerCores);
             System.out.printf(Locale.ROOT, "  %-7s %-44s %s%n", who, l.label(), what);
             boolean passed = r.lossPercent() < 0.1 && r.received() > 0;
-            boolean gained = achieved > previous * 1.05;
             if (passed) {
                 best = Math.max(best, achieved);
             }
-            if (passed && gained && l != steps.get(steps.size() - 1)) {
-                previous = achieved;
+            if (passed && l != steps.get(steps.size() - 1)) {
                 continue;
             }
             String limit = uclientCores >= 0.9 ? "uclient (one thread) saturated: generator-limited"
                     : serverCores + uclientCores + peerCores >= 1.8 ? "the 2 cores saturated by all three"
                     : serverCores >= 0.9 ? "server at a full core"
                     : "no process saturated over 1 s";
-            String why = !passed ? "lost ≥ 0.1 %" : !gained ? "achieved no more than the step before" : "sweep top";
+            String why = !passed ? "lost ≥ 0.1 %" : "sweep top, no loss";
             notes.add(String.format(Locale.ROOT, "round %d %s stopped at %s (%s): %s; %s", round + 1, who,
                     l.label(), why, what, limit));
             return best;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * socket of its own (see {@link ConnectedUdp}): bound to this listener's address, connected to the
  * client, read one datagram per wake-up like a relay socket and written without a destination address.
  * Idle allocations never get one, so holding many allocations costs no extra descriptors. If the socket
- * cannot be opened (descriptor limit, any I/O error) or the limit of such sockets is reached, the client
+ * cannot be opened (descriptor limit, any I/O error) or the limit of such sockets (1,024) is reached, the client
  * stays on the listener, counted in {@code parley.turn.udp.connected.promotions}. Datagrams that were
  * already queued on the listener are still served through the address map; the five-tuple, and so the
  * allocation, is the same on both paths. The socket is closed when the allocation ends.

@@ -57,7 +57,7 @@ class ConnectedUdpIT {
     @Test
     void aRelayingClientMovesToItsOwnSocketAndBackWhenItsAllocationEnds() throws Exception {
         ConnectedUdp host = ConnectedUdp.forThisHost();
-        assumeTrue(host.enabled(), "needs Linux 5.4 or later");
+        assumeTrue(host.enabled(), "needs Linux 6.13 or later");
         try (TurnRuntime rt = start(host);
              StunTestClient client = new StunTestClient(rt.udpAddress());
              DatagramSocket peer = peer()) {
@@ -115,7 +115,7 @@ class ConnectedUdpIT {
 
     @Test
     void beyondTheLimitClientsStayOnTheListener() throws Exception {
-        assumeTrue(ConnectedUdp.forThisHost().enabled(), "needs Linux 5.4 or later");
+        assumeTrue(ConnectedUdp.forThisHost().enabled(), "needs Linux 6.13 or later");
         try (TurnRuntime rt = start(new ConnectedUdp(ConnectedUdp::reusePort, 1));
              StunTestClient first = new StunTestClient(rt.udpAddress());
              StunTestClient second = new StunTestClient(rt.udpAddress());
@@ -136,7 +136,7 @@ class ConnectedUdpIT {
     @Test
     void everyConnectedSocketIsClosedWhenItsAllocationEnds() throws Exception {
         ConnectedUdp host = ConnectedUdp.forThisHost();
-        assumeTrue(host.enabled(), "needs Linux 5.4 or later");
+        assumeTrue(host.enabled(), "needs Linux 6.13 or later");
         try (DatagramSocket peer = peer()) {
             comeAndGo(host, peer, 1); // warm-up: whatever the JVM opens once and keeps (class files, PRNG)
             long before = openFds();

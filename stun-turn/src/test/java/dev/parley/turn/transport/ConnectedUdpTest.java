@@ -6,19 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Which hosts get per-client connected UDP sockets: Linux 5.4 and later only. */
+/** Which hosts get per-client connected UDP sockets: Linux 6.13 and later only (four-tuple hash). */
 class ConnectedUdpTest {
 
     @Test
-    void linuxFromFivePointFour() {
+    void linuxFromSixPointThirteen() {
         assertTrue(ConnectedUdp.kernelSupports("Linux", "6.18.44-fc-v669"));
-        assertTrue(ConnectedUdp.kernelSupports("Linux", "5.4.0-150-generic"));
-        assertTrue(ConnectedUdp.kernelSupports("Linux", "5.10.0"));
+        assertTrue(ConnectedUdp.kernelSupports("Linux", "6.13.0"));
+        assertTrue(ConnectedUdp.kernelSupports("Linux", "7.0.1"));
         assertTrue(ConnectedUdp.kernelSupports("Linux", "10.1"));
     }
 
     @Test
     void notOnOlderKernelsNorElsewhere() {
+        assertFalse(ConnectedUdp.kernelSupports("Linux", "6.12.48"), "6.12 scores every socket on the port per datagram");
+        assertFalse(ConnectedUdp.kernelSupports("Linux", "6.8.0-45-generic"));
+        assertFalse(ConnectedUdp.kernelSupports("Linux", "5.15.0-122-generic"));
         assertFalse(ConnectedUdp.kernelSupports("Linux", "5.3.18"), "5.3 spreads a reuseport group by hash only");
         assertFalse(ConnectedUdp.kernelSupports("Linux", "4.19.0-26-amd64"));
         assertFalse(ConnectedUdp.kernelSupports("Linux", "3.10.0-1160.el7.x86_64"));
