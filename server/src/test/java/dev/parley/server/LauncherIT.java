@@ -3,9 +3,8 @@ package dev.parley.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import dev.parley.server.support.ProcessLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -35,22 +34,6 @@ class LauncherIT {
                 "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    }
-
-    /** Copies the process's output lines into {@code lines} from a background thread. */
-    private static Thread readLines(Process p, BlockingQueue<String> lines) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
     }
 
     private static String output(Process p) throws Exception {
@@ -84,7 +67,7 @@ class LauncherIT {
         Process p = launch("serve", "--bind", "127.0.0.1", "--http-port", "0", "--turn-port", "0", "--turns-port", "0",
                 "--relay-ip", "127.0.0.1", "--drain-timeout", "2s");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = readLines(p, lines);
+        Thread reader = ProcessLines.start(p, lines, "launcher-output");
         String url = null;
         StringBuilder seen = new StringBuilder();
         while (url == null) {
@@ -115,7 +98,7 @@ class LauncherIT {
         Process p = launch("turn", "--bind", "127.0.0.1", "--turn-port", String.valueOf(port), "--turns-port", "-1",
                 "--relay-ip", "127.0.0.1", "--turn-secret", "s3cret");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = readLines(p, lines);
+        Thread reader = ProcessLines.start(p, lines, "launcher-output");
         StringBuilder seen = new StringBuilder();
         for (String l = ""; !l.contains("TURN node"); ) {
             l = lines.poll(45, TimeUnit.SECONDS);

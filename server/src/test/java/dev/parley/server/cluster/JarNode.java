@@ -1,10 +1,8 @@
 package dev.parley.server.cluster;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.parley.server.support.ProcessLines;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,18 +32,7 @@ final class JarNode implements AutoCloseable {
                 "--relay-ip", "127.0.0.1"));
         cmd.addAll(List.of(extraArgs));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (Exception ignored) {
-                // process gone
-            }
-        }, "jar-node-log");
-        reader.setDaemon(true);
-        reader.start();
+        ProcessLines.start(process, lines, "jar-node-log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         StringBuilder log = new StringBuilder();
         while (true) {

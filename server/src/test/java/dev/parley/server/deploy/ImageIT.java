@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
+import dev.parley.server.support.ProcessLines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,17 +68,7 @@ class ImageIT {
                 "--relay-ip", "127.0.0.1", "--drain-timeout", "2s").redirectErrorStream(true).start();
         try {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // exited
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+            Thread reader = ProcessLines.start(p, lines, "image-output");
             String url = null;
             StringBuilder seen = new StringBuilder();
             while (url == null) {
