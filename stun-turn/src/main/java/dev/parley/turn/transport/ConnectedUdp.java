@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,11 +36,24 @@ import java.util.regex.Pattern;
  */
 record ConnectedUdp(Opener opener, int limit) {
 
-    /** Opens a socket on {@code local} (the listener's address) connected to {@code client}. */
+    /**
+     * Opens a socket on {@code local} (the listener's address) connected to {@code client}; datagrams it
+     * received before it was connected go to {@code strays}, read into {@code buffer}.
+     */
     @FunctionalInterface
     interface Opener {
-        DatagramChannel open(InetSocketAddress local, InetSocketAddress client) throws IOException;
+        DatagramChannel open(InetSocketAddress local, InetSocketAddress client, ByteBuffer buffer, Strays strays)
+                throws IOException;
     }
+
+    /** Takes a datagram (in the buffer, position 0 to its limit) that reached a socket before it was connected. */
+    @FunctionalInterface
+    interface Strays {
+        void received(InetSocketAddress from, int length);
+    }
+
+    /** How many early datagrams are handed over at most (a new socket holds a few, if any). */
+    static final int MAX_STRAYS = 256;
 
     static final ConnectedUdp OFF = new ConnectedUdp(null, 0);
 
@@ -93,18 +107,47 @@ record ConnectedUdp(Opener opener, int limit) {
     }
 
     /**
-     * The real opener. The JDK's {@code connect} discards whatever the socket received before it was
-     * connected: datagrams of other clients the kernel hashed to it in the microseconds between bind and
-     * connect (the same as a loss on the wire).
+     * The real opener. Between bind and connect the socket is an unconnected member of the listener's
+     * reuseport group, and the kernel may give it datagrams of other clients (or of this one) meant for
+     * the listener; the JDK's {@code connect} discards whatever the socket holds. So they are read first
+     * and handed to {@code strays} (the listener serves them as its own), and only then is the socket
+     * connected: what still arrives in the one system call between the last read and the connect is lost,
+     * as on the wire (STUN retransmits; media tolerates it).
      */
-    static DatagramChannel reusePort(InetSocketAddress local, InetSocketAddress client) throws IOException {
+    static DatagramChannel reusePort(InetSocketAddress local, InetSocketAddress client, ByteBuffer buffer,
+                                     Strays strays) throws IOException {
+        return connectAfterStrays(bindReusePort(local), client, buffer, strays);
+    }
+
+    /** A non-blocking datagram socket on {@code local} in its reuseport group, not yet connected. */
+    static DatagramChannel bindReusePort(InetSocketAddress local) throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             ch.bind(local);
-            ch.connect(client);
             ch.configureBlocking(false);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Hands what {@code ch} received so far to {@code strays}, then connects it to {@code client}. */
+    static DatagramChannel connectAfterStrays(DatagramChannel ch, InetSocketAddress client, ByteBuffer buffer,
+                                              Strays strays) throws IOException {
+        try {
+            for (int i = 0; i < MAX_STRAYS; i++) {
+                buffer.clear();
+                InetSocketAddress from = (InetSocketAddress) ch.receive(buffer);
+                if (from == null) {
+                    break;
+                }
+                buffer.flip();
+                strays.received(from, buffer.remaining());
+            }
+            ch.connect(client);
             return ch;
         } catch (IOException | RuntimeException e) {
             ch.close();

@@ -91,14 +91,14 @@ final class UdpListener implements IoHandler {
         if (ChannelDataFraming.looksLikeChannelData(first)) {
             relay.fromClientChannelData(link == null ? null : link.allocation, in, 0, len, now);
             if (viaListener && link != null) {
-                promote(link);
+                promote(link, now);
             }
         } else if (StunFrames.looksLikeStun(first)) {
             if (link != null && link.allocation != null
                     && (in.getShort(0) & 0x3FFF) == DataIndicationFraming.SEND_INDICATION) {
                 relay.fromClientSend(link.allocation, in, 0, len, now);
                 if (viaListener) {
-                    promote(link);
+                    promote(link, now);
                 }
                 return;
             }
@@ -111,7 +111,7 @@ final class UdpListener implements IoHandler {
     }
 
     /** Gives a relaying client its own connected socket, once; on any failure it stays on the listener. */
-    private void promote(Link link) {
+    private void promote(Link link, long now) {
         if (link.promotionTried || link.allocation == null || !connectedUdp.enabled()) {
             return;
         }
@@ -122,7 +122,12 @@ final class UdpListener implements IoHandler {
         }
         DatagramChannel ch = null;
         try {
-            ch = connectedUdp.opener().open(local, link.client);
+            // a datagram the new socket got before it was connected is served here as if the listener
+            // had read it (never promoting from inside a promotion)
+            ch = connectedUdp.opener().open(local, link.client, in, (from, len) -> {
+                metrics.udpDatagram(false);
+                dispatch(from, links.get(from), len, now, false);
+            });
             link.key = loop.register(ch, SelectionKey.OP_READ, link);
             link.socket = ch;
             connectedCount++;

@@ -29,6 +29,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.attribute.Attribute;
 import org.ice4j.attribute.XorMappedAddressAttribute;
+import org.ice4j.message.Message;
 import org.ice4j.message.MessageFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,7 +97,7 @@ class ConnectedUdpIT {
 
     @Test
     void whenNoSocketCanBeOpenedTheClientStaysOnTheListener() throws Exception {
-        ConnectedUdp failing = new ConnectedUdp((local, client) -> {
+        ConnectedUdp failing = new ConnectedUdp((local, client, buffer, strays) -> {
             throw new IOException("Too many open files");
         }, 100);
         try (TurnRuntime rt = start(failing);
@@ -110,6 +111,54 @@ class ConnectedUdpIT {
             assertEquals(0, active());
             assertTrue(datagrams("listener") >= listenerBefore + 101);
             assertEquals(0, datagrams("connected"));
+        }
+    }
+
+    @Test
+    void datagramsTheNewSocketGetsBeforeItIsConnectedAreServedNotDropped() throws Exception {
+        assumeTrue(ConnectedUdp.forThisHost().enabled(), "needs Linux 6.13 or later");
+        int n = 20;
+        List<DatagramSocket> others = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            DatagramSocket o = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            o.setSoTimeout(5_000);
+            others.add(o);
+        }
+        // while the new socket is bound but not yet connected, 20 other clients each send one Binding
+        // request to the port: the kernel hands some of them to the new socket (it spreads a reuseport
+        // group's unconnected members by hash), and connect would discard those
+        List<byte[]> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Message m = MessageFactory.createBindingRequest();
+            byte[] tid = new byte[12];
+            tid[0] = (byte) i;
+            tid[11] = 42;
+            m.setTransactionID(tid);
+            requests.add(StunCodec.encode(m, null));
+        }
+        ConnectedUdp early = new ConnectedUdp((local, client, buffer, strays) -> {
+            var ch = ConnectedUdp.bindReusePort(local);
+            for (int i = 0; i < n; i++) {
+                byte[] b = requests.get(i);
+                others.get(i).send(new DatagramPacket(b, b.length, local));
+            }
+            return ConnectedUdp.connectAfterStrays(ch, client, buffer, strays);
+        }, 100);
+        try (TurnRuntime rt = start(early);
+             StunTestClient client = new StunTestClient(rt.udpAddress());
+             DatagramSocket peer = peer()) {
+            allocateAndBind(client, peer);
+            roundTrips(client, peer, rt.udpAddress(), 1); // promotes, with the 20 requests in flight
+            for (int i = 0; i < n; i++) {
+                DatagramPacket p = new DatagramPacket(new byte[1500], 1500);
+                others.get(i).receive(p); // SocketTimeoutException if the request was dropped
+                assertEquals(0x0101, StunCodec.decode(java.util.Arrays.copyOf(p.getData(), p.getLength()))
+                        .frame().messageType(), "Binding success for client " + i);
+            }
+            assertEquals(1, active());
+            roundTrips(client, peer, rt.udpAddress(), 20);
+        } finally {
+            others.forEach(DatagramSocket::close);
         }
     }
 
