@@ -53,12 +53,17 @@ final class StreamingBackend implements AutoCloseable {
 
     /** Sends one more SSE event to every open stream. */
     void push(String data) {
-        for (OutputStream out : sseStreams) {
-            try {
-                write(out, "data: " + name + " " + data + "\n\n");
-            } catch (IOException e) {
-                sseStreams.remove(out);
+        writeLock.lock(); // waits for a stream whose hello is being written to be registered
+        try {
+            for (OutputStream out : sseStreams) {
+                try {
+                    write(out, "data: " + name + " " + data + "\n\n");
+                } catch (IOException e) {
+                    sseStreams.remove(out);
+                }
             }
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -92,9 +97,16 @@ final class StreamingBackend implements AutoCloseable {
                 }
                 String path = requestLine.split(" ")[1];
                 if (path.startsWith("/v1/presence/stream")) {
-                    write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                            + "Connection: close\r\n\r\n" + "data: " + name + " hello\n\n");
-                    sseStreams.add(out);
+                    // registered under the write lock together with the hello: a test that pushes as soon as
+                    // it has read the hello must find the stream (added after the write, a push could miss it)
+                    writeLock.lock();
+                    try {
+                        write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                                + "Connection: close\r\n\r\n" + "data: " + name + " hello\n\n");
+                        sseStreams.add(out);
+                    } finally {
+                        writeLock.unlock();
+                    }
                     in.read(); // hold the stream open until the proxy or close() ends it
                     return;
                 }
