@@ -75,8 +75,7 @@ abstract class CoreEndpoint implements FrameHandler {
                         Callback.from(session::demand, callback), false);
                 case OpCode.PONG -> {
                     pong();
-                    callback.succeeded();
-                    session.demand();
+                    frameDone(callback);
                 }
                 // Jetty answers the close itself; no demand after it
                 case OpCode.CLOSE -> callback.succeeded();
@@ -105,18 +104,14 @@ abstract class CoreEndpoint implements FrameHandler {
             text = new Utf8StringBuilder();
         }
         if (frame.hasPayload()) {
-            long max = session.getMaxTextMessageSize();
-            if (max > 0 && (long) frame.getPayload().remaining() + text.length() > max) {
-                throw new MessageTooLargeException("Message larger than " + max + " bytes");
-            }
+            checkSize(frame, text.length(), session.getMaxTextMessageSize());
             text.append(frame.getPayload());
             if (text.hasCodingErrors()) {
                 throw new BadPayloadException.InvalidUtf8();
             }
         }
         if (!frame.isFin()) {
-            callback.succeeded();
-            session.demand();
+            frameDone(callback);
             return;
         }
         String message = text.takeCompleteString(BadPayloadException.InvalidUtf8::new);
@@ -129,23 +124,32 @@ abstract class CoreEndpoint implements FrameHandler {
             binary = new ByteArrayOutputStream();
         }
         if (frame.hasPayload()) {
-            long max = session.getMaxBinaryMessageSize();
-            if (max > 0 && (long) frame.getPayload().remaining() + binary.size() > max) {
-                throw new MessageTooLargeException("Message larger than " + max + " bytes");
-            }
+            checkSize(frame, binary.size(), session.getMaxBinaryMessageSize());
             ByteBuffer payload = frame.getPayload().slice();
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             binary.writeBytes(bytes);
         }
         if (!frame.isFin()) {
-            callback.succeeded();
-            session.demand();
+            frameDone(callback);
             return;
         }
         ByteBuffer message = ByteBuffer.wrap(binary.toByteArray());
         binary.reset();
         deliver(() -> binary(message), callback);
+    }
+
+    /** The whole message so far plus this fragment must fit the session's limit (0 or less: none). */
+    private static void checkSize(Frame frame, long assembled, long max) {
+        if (max > 0 && frame.getPayload().remaining() + assembled > max) {
+            throw new MessageTooLargeException("Message larger than " + max + " bytes");
+        }
+    }
+
+    /** This frame is handled: release it and ask for the next one. */
+    private void frameDone(Callback callback) {
+        callback.succeeded();
+        session.demand();
     }
 
     /** Runs the subclass on a whole message; a failure there fails the frame (Jetty closes with 1011). */
@@ -156,8 +160,7 @@ abstract class CoreEndpoint implements FrameHandler {
             callback.failed(t);
             return;
         }
-        callback.succeeded();
-        session.demand();
+        frameDone(callback);
     }
 
     @Override
